@@ -1,0 +1,40 @@
+# The two commands: `make demo` and `make test`. Each sets up .venv itself.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install generate check lint typecheck test demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+generate: $(STAMP)
+	$(PY) -m codegen
+
+check: $(STAMP)
+	$(PY) -m codegen --check
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src codegen tests bench examples
+	$(VENV)/bin/ruff format --check src codegen tests bench examples
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy --strict src codegen
+
+test: check lint typecheck
+	$(PY) -m pytest -q
+
+demo: $(STAMP)
+	$(PY) examples/demo.py
+
+bench: $(STAMP)
+	$(PY) bench/overhead.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
