@@ -1,0 +1,192 @@
+"""Render the generated package: Jinja templates over the IR, then ruff, then compile().
+
+`generate_files` returns every file of `_generated/` as {relative path: text}, already
+formatted with the project's ruff config, so writing and `--check` compare the same bytes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import CodegenError
+from .ir import API, Resource, build_api
+from .models import HEADER, check_refs, defined_names, request_params, response_models
+from .pytypes import PARAMS, Import
+from .spec import Spec
+from .views import MODELS, ResourceView, module_imports
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT_ROOT / "templates"
+RUFF_CONFIG = PROJECT_ROOT / "pyproject.toml"
+
+# Imported at run time by client.py/root.py bodies; everything else there is annotation-only.
+_RUNTIME_NAMES = frozenset(
+    {"Operation", "JobSpec", "decode_model", "decode_items", "decode_page", "decode_none"}
+)
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,  # a typo in a template fails instead of printing ""
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # the output is Python, not HTML
+    )
+
+
+def generate_files(spec: Spec) -> dict[str, str]:
+    """Every file of the generated package, formatted and compiled."""
+    api = build_api(spec)
+    models_source = response_models(spec)
+    params_source = request_params(spec, api.body_schemas)
+    check_refs(api.model_refs(), defined_names(models_source), "models.py")
+    check_refs(api.param_refs(), defined_names(params_source), "params.py")
+
+    env = environment()
+    files = {
+        "__init__.py": _init(
+            env, "Written by `python -m codegen` from openapi.yaml; never edited by hand."
+        ),
+        "models.py": models_source,
+        "params.py": params_source,
+        "client.py": _client(env, api),
+        "root.py": _root(env, api),
+        "resources/__init__.py": _init(
+            env, "One module per top-level resource, imported on first use."
+        ),
+    }
+    for top in api.root.children:
+        files[f"resources/{top.name}.py"] = _resource_module(env, top)
+    return format_files(files)
+
+
+def _init(env: jinja2.Environment, docstring: str) -> str:
+    return env.get_template("package_init.py.jinja").render(header=HEADER, docstring=docstring)
+
+
+def _resource_module(env: jinja2.Environment, top: Resource) -> str:
+    resources = [ResourceView(r) for r in top.walk()]
+    methods = [m for r in resources for m in r.methods]
+    imports: set[Import] = {
+        ("functools", "cached_property"),
+        ("gatewise._resource", "SyncAPIResource"),
+        ("gatewise._resource", "AsyncAPIResource"),
+        ("gatewise._raw", "raw_response_wrapper"),
+        ("gatewise._raw", "async_raw_response_wrapper"),
+    }
+    for method in methods:
+        imports |= method.imports()
+    _check_import_clash(imports, top)
+    return env.get_template("resource_module.py.jinja").render(
+        header=HEADER,
+        top=ResourceView(top),
+        resources=resources,
+        operations=sorted(methods, key=lambda m: m.const),
+        imports=module_imports(imports, package_depth=1),
+    )
+
+
+def _client(env: jinja2.Environment, api: API) -> str:
+    root = ResourceView(api.root)
+    imports: set[Import] = {("functools", "cached_property"), ("typing", "TYPE_CHECKING")}
+    checking: set[Import] = {
+        ("gatewise._pipeline", "SyncPipeline"),
+        ("gatewise._pipeline", "AsyncPipeline"),
+        (".root", "SyncResourcesWithRawResponse"),
+        (".root", "AsyncResourcesWithRawResponse"),
+    }
+    for child in root.children:
+        module = f".resources.{child.resource.name}"
+        checking |= {(module, child.class_name), (module, "Async" + child.class_name)}
+    for method in root.methods:
+        for module, name in method.imports():
+            if name == "overload":
+                imports.add((module, name))
+            elif name not in _RUNTIME_NAMES and name != "omit_none":
+                checking.add((module, name))  # the method body imports what it runs lazily
+    _check_import_clash(checking, api.root)
+    return env.get_template("client.py.jinja").render(
+        header=HEADER,
+        root=root,
+        imports=module_imports(imports, package_depth=0),
+        type_checking_imports=module_imports(checking, package_depth=0),
+    )
+
+
+def _root(env: jinja2.Environment, api: API) -> str:
+    root = ResourceView(api.root)
+    imports: set[Import] = {
+        ("functools", "cached_property"),
+        ("typing", "TYPE_CHECKING"),
+        ("gatewise._raw", "raw_response_wrapper"),
+        ("gatewise._raw", "async_raw_response_wrapper"),
+    }
+    checking: set[Import] = set()
+    for child in root.children:
+        module = f".resources.{child.resource.name}"
+        names = (f"{child.class_name}WithRawResponse", f"Async{child.class_name}WithRawResponse")
+        checking |= {(module, name) for name in names}
+    for method in root.methods:
+        op = method.op
+        imports.add(("gatewise._operation", "Operation"))
+        imports.add(("gatewise._operation", method.decoder.partition("(")[0]))
+        imports |= {(MODELS, name) for name in (op.response, op.item, method.chunk) if name}
+        if op.job:
+            imports.add(("gatewise._jobs", "JobSpec"))
+    return env.get_template("root.py.jinja").render(
+        header=HEADER,
+        root=root,
+        imports=module_imports(imports, package_depth=0),
+        type_checking_imports=module_imports(checking, package_depth=0),
+    )
+
+
+def _check_import_clash(imports: Iterable[Import], resource: Resource) -> None:
+    """A name must not come from both models.py and params.py into one module."""
+    models = {name for module, name in imports if module == MODELS}
+    params = {name for module, name in imports if module == PARAMS}
+    for name in sorted(models & params):
+        where = ".".join(resource.path) or "the client"
+        raise CodegenError(
+            f"{where}: {name!r} is both a response model and a request parameter type in one "
+            "module; give the request schema its own name"
+        )
+
+
+def format_files(files: Mapping[str, str]) -> dict[str, str]:
+    """Sort imports and format with the project's ruff config, then compile() every file."""
+    with tempfile.TemporaryDirectory(prefix="gatewise-codegen-") as tmp:
+        root = Path(tmp)
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+        # An explicit --config: outside the project (the --check temp dir) ruff would
+        # otherwise fall back to its defaults and format differently.
+        _ruff("check", "--fix", "--select", "I", "--quiet", str(root))
+        _ruff("format", "--quiet", str(root))
+        formatted = {name: (root / name).read_text(encoding="utf-8") for name in files}
+    for name, text in formatted.items():
+        try:
+            compile(text, name, "exec")
+        except SyntaxError as exc:
+            raise CodegenError(f"generated {name} does not compile: {exc}") from exc
+    return formatted
+
+
+def _ruff(*args: Any) -> None:
+    command = [sys.executable, "-m", "ruff", *args, "--no-cache", "--config", str(RUFF_CONFIG)]
+    # ruff resolves the config's `src = ["src", ...]` (which makes `gatewise` first-party for
+    # import sorting) against the working directory: run from the project root, always.
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=PROJECT_ROOT)
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip()
+        raise CodegenError(f"`ruff {args[0]}` failed on the generated code:\n{output}")
