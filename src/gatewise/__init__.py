@@ -1,0 +1,80 @@
+"""gatewise: a typed, fast Python SDK for an AI gateway.
+
+The public names live here; response models (ChatCompletion, ModelInfo, ...) are loaded
+on first use so that `import gatewise` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._client import AsyncGatewise, Gatewise
+from ._errors import (
+    AllProvidersFailed,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AsyncJobFailed,
+    AsyncJobTimeout,
+    AuthenticationError,
+    AuthError,
+    BadRequestError,
+    GatewiseError,
+    IncompleteStreamError,
+    NotFoundError,
+    PermissionDeniedError,
+    ProviderUnavailableError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+    UnprocessableEntityError,
+)
+from ._operation import Page
+from ._options import RequestOptions
+from ._raw import RawResponse
+from ._retry import RetryConfig
+from ._streaming import AsyncStream, Stream
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._generated.models import *  # noqa: F403
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AllProvidersFailed",
+    "AsyncGatewise",
+    "AsyncJobFailed",
+    "AsyncJobTimeout",
+    "AsyncStream",
+    "AuthError",
+    "AuthenticationError",
+    "BadRequestError",
+    "Gatewise",
+    "GatewiseError",
+    "IncompleteStreamError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "ProviderUnavailableError",
+    "RateLimitError",
+    "RawResponse",
+    "RequestOptions",
+    "ResponseValidationError",
+    "RetryConfig",
+    "ServerError",
+    "Stream",
+    "UnprocessableEntityError",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # Response models are imported on first use (they cost most of the import time).
+    from ._generated import models
+
+    try:
+        return getattr(models, name)
+    except AttributeError:
+        raise AttributeError(f"module 'gatewise' has no attribute {name!r}") from None

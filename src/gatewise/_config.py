@@ -1,0 +1,153 @@
+"""A client's settled configuration: arguments, then environment, then defaults, checked once.
+
+Everything per-request code needs is precomputed here (base headers, timeout, retry),
+so a call only merges its own options on top.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import httpx
+
+from ._headers import attribution_headers, check_headers
+from ._retry import RetryConfig
+from ._version import __version__
+
+DEFAULT_BASE_URL = "http://localhost:8080"
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_STREAM_IDLE_TIMEOUT = 60.0
+USER_AGENT = f"gatewise-python/{__version__}"
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Settled client configuration; the API key is kept out of repr."""
+
+    api_key: str | None = field(repr=False)
+    base_url: str
+    timeout: httpx.Timeout
+    retry: RetryConfig
+    default_headers: Mapping[str, str]
+    default_attribution: Mapping[str, str]
+    models: Mapping[str, tuple[str, ...]]
+    logger: logging.Logger
+    stream_idle_timeout: float | None
+    base_headers: Mapping[str, str] = field(repr=False)
+
+
+def to_timeout(value: float | httpx.Timeout | None, default: httpx.Timeout) -> httpx.Timeout:
+    if value is None:
+        return default
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(
+            f"timeout must be seconds (float) or httpx.Timeout, got {type(value).__name__}"
+        )
+    return httpx.Timeout(float(value))
+
+
+def make_config(
+    *,
+    api_key: str | None,
+    base_url: str | httpx.URL | None,
+    timeout: float | httpx.Timeout | None,
+    max_retries: int | None,
+    retry: RetryConfig | None,
+    default_headers: Mapping[str, str] | None,
+    default_attribution: Mapping[str, str] | None,
+    models: Mapping[str, Sequence[str]] | None,
+    logger: logging.Logger | None,
+    stream_idle_timeout: float | None,
+) -> ClientConfig:
+    """Check every argument and fill the gaps from the environment and the defaults."""
+    key = api_key if api_key is not None else _env("GATEWISE_API_KEY") or _env("OPENAI_API_KEY")
+    if key is not None and not isinstance(key, str):
+        raise TypeError(f"api_key must be str, got {type(key).__name__}")
+    url = str(base_url) if base_url is not None else _env("GATEWISE_BASE_URL") or DEFAULT_BASE_URL
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"base_url must be an http(s) URL, got {url!r}")
+    if retry is None:
+        retries = DEFAULT_MAX_RETRIES if max_retries is None else max_retries
+        if isinstance(retries, bool) or not isinstance(retries, int):
+            raise TypeError(f"max_retries must be int, got {type(retries).__name__}")
+        retry = RetryConfig(max_retries=retries)
+    elif not isinstance(retry, RetryConfig):
+        raise TypeError(f"retry must be a RetryConfig, got {type(retry).__name__}")
+    headers = check_headers(default_headers or {})
+    attribution = dict(default_attribution or {})
+    base_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    if key:
+        base_headers["Authorization"] = f"Bearer {_check_key(key)}"
+    base_headers.update(headers)
+    base_headers.update(attribution_headers(attribution))
+    return ClientConfig(
+        api_key=key,
+        base_url=url.rstrip("/"),
+        timeout=to_timeout(timeout, httpx.Timeout(DEFAULT_TIMEOUT, connect=10.0)),
+        retry=retry,
+        default_headers=headers,
+        default_attribution=attribution,
+        models=_check_models(models),
+        logger=logger if logger is not None else logging.getLogger("gatewise"),
+        stream_idle_timeout=stream_idle_timeout,
+        base_headers=base_headers,
+    )
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(name) or None
+
+
+def _check_key(key: str) -> str:
+    if any(bad in key for bad in ("\r", "\n", "\x00")) or not key.isascii():
+        # Say what is wrong without echoing the secret.
+        raise ValueError("api_key must be ASCII without CR, LF or NUL")
+    return key
+
+
+def _check_models(models: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
+    checked: dict[str, tuple[str, ...]] = {}
+    for alias, chain in (models or {}).items():
+        if isinstance(chain, str) or not all(isinstance(m, str) for m in chain) or not chain:
+            raise TypeError(f"models[{alias!r}] must be a non-empty list of model names")
+        checked[alias] = tuple(chain)
+    return checked
+
+
+def derive_config(
+    config: ClientConfig,
+    *,
+    timeout: float | httpx.Timeout | None,
+    max_retries: int | None,
+    retry: RetryConfig | None,
+    default_headers: Mapping[str, str] | None,
+    default_attribution: Mapping[str, str] | None,
+    stream_idle_timeout: float | None,
+) -> ClientConfig:
+    """`config` with some settings replaced (with_options); headers and tags are merged."""
+    if retry is None and max_retries is not None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+            raise TypeError(f"max_retries must be int, got {type(max_retries).__name__}")
+        retry = dataclasses.replace(config.retry, max_retries=max_retries)
+    return make_config(
+        api_key=config.api_key,
+        base_url=config.base_url,
+        timeout=timeout if timeout is not None else config.timeout,
+        max_retries=None,
+        retry=retry or config.retry,
+        default_headers={**config.default_headers, **(default_headers or {})},
+        default_attribution={**config.default_attribution, **(default_attribution or {})},
+        models=config.models,
+        logger=config.logger,
+        stream_idle_timeout=(
+            stream_idle_timeout if stream_idle_timeout is not None else config.stream_idle_timeout
+        ),
+    )

@@ -1,0 +1,307 @@
+"""The exception hierarchy, and the mapping from an HTTP error answer to it.
+
+GatewiseError
+├── APIError                  HTTP error: .status_code .message .code .details .body .headers
+│   │                         .request_id .trace_id .response
+│   ├── BadRequestError       400
+│   │   ├── NotFoundError     404
+│   │   └── UnprocessableEntityError 422
+│   ├── AuthError             401 / 403
+│   │   ├── AuthenticationError 401
+│   │   └── PermissionDeniedError 403
+│   ├── RateLimitError        429, .retry_after (seconds)
+│   └── ServerError           5xx
+│       └── ProviderUnavailableError 502 / 503 / 504 / 529
+├── APIConnectionError        network failure
+│   ├── APITimeoutError
+│   └── IncompleteStreamError the stream ended before its terminal event
+├── ResponseValidationError   the body does not fit the spec: .body, .response, .__cause__
+├── AsyncJobFailed            .job, .error
+├── AsyncJobTimeout           .job, .timeout
+└── AllProvidersFailed        .errors: list[tuple[str, GatewiseError]]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from ._retry import server_delay
+
+
+class GatewiseError(Exception):
+    """Base of every exception the SDK raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class APIError(GatewiseError):
+    """The gateway answered with an HTTP error status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        code: str | None = None,
+        error_type: str | None = None,
+        details: Any = None,
+        body: Any = None,
+        headers: httpx.Headers | None = None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.code = code
+        self.type = error_type
+        self.details = details
+        self.body = body
+        self.headers = headers if headers is not None else httpx.Headers()
+        self.response = response
+        self.request_id: str | None = self.headers.get("x-request-id")
+        trace_id = self.headers.get("x-trace-id")
+        if trace_id is None and isinstance(details, Mapping):
+            found = details.get("trace_id")
+            trace_id = found if isinstance(found, str) else None
+        self.trace_id: str | None = trace_id
+
+    def __str__(self) -> str:
+        parts = [f"{self.status_code}"]
+        if self.code:
+            parts.append(self.code)
+        text = f"[{' '.join(parts)}] {self.message}"
+        if self.request_id:
+            text += f" (request_id={self.request_id})"
+        return text
+
+
+class BadRequestError(APIError):
+    """400: the request is wrong and will not succeed when repeated."""
+
+
+class NotFoundError(BadRequestError):
+    """404."""
+
+
+class UnprocessableEntityError(BadRequestError):
+    """422."""
+
+
+class AuthError(APIError):
+    """401 / 403."""
+
+
+class AuthenticationError(AuthError):
+    """401: missing, unknown, revoked or expired key."""
+
+
+class PermissionDeniedError(AuthError):
+    """403: the key lacks the scope."""
+
+
+class RateLimitError(APIError):
+    """429; `.retry_after` holds the server's requested wait in seconds, if it sent one."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after: float | None = server_delay(self.headers)
+
+
+class ServerError(APIError):
+    """5xx."""
+
+
+class ProviderUnavailableError(ServerError):
+    """502 / 503 / 504, and Anthropic's 529 overloaded: the upstream provider is unavailable."""
+
+
+class APIConnectionError(GatewiseError):
+    """The request did not get an HTTP answer (connection refused, reset, DNS, protocol error)."""
+
+    def __init__(
+        self, message: str = "Connection error.", *, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+    def __init__(
+        self, message: str = "Request timed out.", *, request: httpx.Request | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+
+
+class IncompleteStreamError(APIConnectionError):
+    """The stream ended before its terminal event."""
+
+
+class ResponseValidationError(GatewiseError):
+    """The answer does not fit its model; `.body` keeps the raw bytes, `__cause__` the detail."""
+
+    def __init__(
+        self, message: str, *, body: bytes, response: httpx.Response | None = None
+    ) -> None:
+        super().__init__(message)
+        self.body = body
+        self.response = response
+
+
+class AsyncJobFailed(GatewiseError):
+    """A polled job reached a failed or cancelled state; `.job` is its last status."""
+
+    def __init__(self, message: str, *, job: Any, error: Any) -> None:
+        super().__init__(message)
+        self.job = job
+        self.error = error
+
+
+class AsyncJobTimeout(GatewiseError):
+    """A polled job did not finish within the wait; it keeps running on the server."""
+
+    def __init__(self, message: str, *, job: Any, timeout: float) -> None:
+        super().__init__(message)
+        self.job = job
+        self.timeout = timeout
+
+
+class AllProvidersFailed(GatewiseError):
+    """Every model of a fallback chain failed; `.errors` lists (model, exception) in order."""
+
+    def __init__(self, errors: list[tuple[str, GatewiseError]]) -> None:
+        lines = "; ".join(f"{model}: {type(err).__name__}: {err}" for model, err in errors)
+        super().__init__(f"all {len(errors)} models failed: {lines}")
+        self.errors = errors
+
+
+_STATUS_CLASSES: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+    502: ProviderUnavailableError,
+    503: ProviderUnavailableError,
+    504: ProviderUnavailableError,
+    529: ProviderUnavailableError,
+}
+
+# Anthropic (and in-band stream) error types, for answers whose status does not say enough.
+_TYPE_CLASSES: dict[str, type[APIError]] = {
+    "invalid_request_error": BadRequestError,
+    "authentication_error": AuthenticationError,
+    "permission_error": PermissionDeniedError,
+    "permission_denied": PermissionDeniedError,
+    "not_found_error": NotFoundError,
+    "not_found": NotFoundError,
+    "rate_limit_error": RateLimitError,
+    "rate_limit_exceeded": RateLimitError,
+    "overloaded_error": ProviderUnavailableError,
+    "provider_unavailable": ProviderUnavailableError,
+    "api_error": ServerError,
+    "server_error": ServerError,
+}
+
+_TYPE_STATUS: dict[type[APIError], int] = {
+    BadRequestError: 400,
+    AuthenticationError: 401,
+    PermissionDeniedError: 403,
+    NotFoundError: 404,
+    RateLimitError: 429,
+    ProviderUnavailableError: 503,
+    ServerError: 500,
+}
+
+
+def error_class(status: int, error_type: str | None = None) -> type[APIError]:
+    """The exception class for an HTTP status; the envelope's error type refines only
+    statuses the table does not name, and never moves an error out of its 4xx/5xx family."""
+    if status in _STATUS_CLASSES:
+        return _STATUS_CLASSES[status]
+    by_type = _TYPE_CLASSES.get(error_type or "")
+    if status >= 500:
+        return by_type if by_type is not None and issubclass(by_type, ServerError) else ServerError
+    if by_type is not None and not issubclass(by_type, ServerError):
+        return by_type
+    return APIError
+
+
+def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None, Any]:
+    """(message, type, code, details) from the gateway's or Anthropic's error envelope."""
+    if not isinstance(body, Mapping):
+        return None, None, None, None
+    error = body.get("error", body)
+    if isinstance(error, str):
+        return error, None, None, None
+    if not isinstance(error, Mapping):
+        return None, None, None, None
+    message, error_type, code = error.get("message"), error.get("type"), error.get("code")
+    return (
+        message if isinstance(message, str) else None,
+        error_type if isinstance(error_type, str) else None,
+        str(code) if isinstance(code, (str, int)) and not isinstance(code, bool) else None,
+        error.get("details"),
+    )
+
+
+def error_from_response(response: httpx.Response) -> APIError:
+    """Build the typed exception for a fully read HTTP error answer."""
+    raw = response.content
+    body: Any
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        body = raw.decode("utf-8", "replace")
+    message, error_type, code, details = parse_error_body(body)
+    if message is None:
+        text = body if isinstance(body, str) and body.strip() else response.reason_phrase
+        message = text[:500] if text else f"HTTP {response.status_code}"
+    cls = error_class(response.status_code, error_type)
+    return cls(
+        message,
+        status_code=response.status_code,
+        code=code,
+        error_type=error_type,
+        details=details,
+        body=body,
+        headers=response.headers,
+        response=response,
+    )
+
+
+def error_from_event(payload: Mapping[str, Any], response: httpx.Response | None) -> APIError:
+    """Build the typed exception for an in-band stream error event."""
+    message, error_type, code, details = parse_error_body(payload)
+    status = _status_of(payload, error_type, code)
+    cls = error_class(status, error_type)
+    return cls(
+        message or "stream error",
+        status_code=status,
+        code=code,
+        error_type=error_type,
+        details=details,
+        body=dict(payload),
+        headers=response.headers if response is not None else None,
+        response=response,
+    )
+
+
+def _status_of(payload: Mapping[str, Any], error_type: str | None, code: str | None) -> int:
+    error = payload.get("error")
+    if isinstance(error, Mapping):
+        status = error.get("status") or error.get("status_code")
+        if isinstance(status, int) and 400 <= status <= 599:
+            return status
+    if code is not None and code.isdigit() and 400 <= int(code) <= 599:
+        return int(code)
+    if error_type in _TYPE_CLASSES:
+        return _TYPE_STATUS.get(_TYPE_CLASSES[error_type], 500)
+    return 500

@@ -1,0 +1,92 @@
+"""What generated code declares for each wire operation: method, path and answer decoder.
+
+A decoder turns the answer's bytes into the typed result in one pydantic-core pass
+(the model's compiled validator, built once at class creation), never json.loads first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast, overload
+
+from pydantic import BaseModel
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+Decoder = Callable[[bytes], T]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation(Generic[T]):
+    """One wire operation: `path` is a template such as "/v1/models/{model_id}"."""
+
+    method: str
+    path: str
+    decode: Decoder[T]
+
+
+class Page(Sequence[T]):
+    """One page of a paged list: a sequence of its items, plus `.has_more`."""
+
+    __slots__ = ("data", "has_more", "page")
+
+    def __init__(self, data: list[T], has_more: bool, page: BaseModel) -> None:
+        self.data = data
+        self.has_more = has_more
+        self.page = page
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self.data[index]
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.data)
+
+    def __repr__(self) -> str:
+        return f"Page(items={len(self.data)}, has_more={self.has_more})"
+
+
+def decode_model(model: type[M]) -> Decoder[M]:
+    """The answer is one `model`."""
+    return cast(Decoder[M], model.__pydantic_validator__.validate_json)
+
+
+def decode_items(wrapper: type[BaseModel], item: type[M], field: str = "data") -> Decoder[list[M]]:
+    """The answer is a `wrapper` ({"object": "list", "data": [...]}); the caller gets the list."""
+    validate = wrapper.__pydantic_validator__.validate_json
+
+    def decode(content: bytes) -> list[M]:
+        return cast(list[M], getattr(validate(content), field))
+
+    return decode
+
+
+def decode_page(wrapper: type[BaseModel], item: type[M], field: str = "data") -> Decoder[Page[M]]:
+    """The answer is one page ({"data": [...], "has_more": bool}); the caller gets a Page."""
+    validate = wrapper.__pydantic_validator__.validate_json
+
+    def decode(content: bytes) -> Page[M]:
+        page = validate(content)
+        return Page(
+            cast(list[M], getattr(page, field)), bool(getattr(page, "has_more", False)), page
+        )
+
+    return decode
+
+
+def decode_none(content: bytes) -> None:
+    """The answer carries nothing the caller needs (204, or a body that only acknowledges)."""
+    return None
+
+
+def omit_none(values: dict[str, Any]) -> dict[str, Any]:
+    """Drop the arguments the caller left out (None), so the server applies its defaults."""
+    return {key: value for key, value in values.items() if value is not None}

@@ -1,0 +1,40 @@
+"""Turning an answer's bytes into its typed result, or a ResponseValidationError."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import httpx
+from pydantic import ValidationError
+
+from ._errors import ResponseValidationError
+
+T = TypeVar("T")
+
+
+def parse_response(decode: Callable[[bytes], T], response: httpx.Response) -> T:
+    """Decode a fully read answer; a body that does not fit raises ResponseValidationError."""
+    content = response.content
+    try:
+        return decode(content)
+    except ValidationError as exc:
+        raise validation_error(exc, content, response) from exc
+
+
+def validation_error(
+    exc: ValidationError, content: bytes, response: httpx.Response | None
+) -> ResponseValidationError:
+    first = exc.errors(include_url=False)[0] if exc.error_count() else None
+    where = ".".join(str(part) for part in first["loc"]) if first else ""
+    what = first["msg"] if first else str(exc)
+    origin = ""
+    if response is not None:
+        origin = f" of {response.request.method} {response.request.url.path}"
+    detail = f"{what} at {where!r}" if where else what
+    return ResponseValidationError(
+        f"the answer{origin} does not fit its schema: {detail} "
+        f"({exc.error_count()} error(s); see .body and __cause__)",
+        body=content,
+        response=response,
+    )

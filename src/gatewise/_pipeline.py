@@ -1,0 +1,487 @@
+"""The request pipeline: build request -> send -> retry -> map errors -> parse, in one place.
+
+`build_request` and `Attempts` are pure: they decide what to send, whether to retry and
+what to raise. `SyncPipeline` and `AsyncPipeline` are thin shells around them that do
+only the I/O (send, sleep); every generated operation method calls one of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import quote
+
+import anyio
+import httpx
+import pydantic_core
+
+from ._config import ClientConfig, to_timeout
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    GatewiseError,
+    error_from_response,
+)
+from ._fallback import Cooldowns, FallbackRun, acall_chain, call_chain, resolve_chain
+from ._files import FileInput, to_httpx_files
+from ._headers import attribution_headers, check_headers
+from ._http import H, HttpClientHolder
+from ._jobs import AsyncJob, Job, JobSpec
+from ._operation import Operation, Page
+from ._options import RequestOptions
+from ._parsing import parse_response
+from ._raw import RawResponse, raw_mode
+from ._retry import RetryConfig, retry_delay
+from ._streaming import AsyncStream, Stream
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+T = TypeVar("T")
+C = TypeVar("C", bound="BaseModel")
+M = TypeVar("M", bound="BaseModel")
+
+_KNOWN_OPTIONS = frozenset(RequestOptions.__annotations__)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRequest:
+    """Everything needed to send one call, possibly several times (retries)."""
+
+    method: str
+    url: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    content: bytes | None
+    data: dict[str, str] | None
+    files: dict[str, Any] | None
+    timeout: httpx.Timeout
+    retry: RetryConfig
+
+    def to_httpx(self) -> httpx.Request:
+        return httpx.Request(
+            self.method,
+            self.url,
+            params=self.params or None,
+            headers=self.headers,
+            content=self.content,
+            data=self.data,
+            files=self.files,
+            extensions={"timeout": self.timeout.as_dict()},
+        )
+
+
+def build_request(
+    config: ClientConfig,
+    op: Operation[Any],
+    *,
+    path: Mapping[str, object] | None,
+    query: Mapping[str, object] | None,
+    body: Mapping[str, object] | None,
+    files: Mapping[str, FileInput | None] | None,
+    options: RequestOptions,
+) -> PreparedRequest:
+    """Check the per-call options and turn one call into a PreparedRequest (pure)."""
+    unknown = set(options) - _KNOWN_OPTIONS
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+    url = config.base_url + (_fill_path(op.path, path) if path else op.path)
+    headers = dict(config.base_headers)
+    attribution = options.get("attribution")
+    if attribution:
+        headers.update(attribution_headers(attribution))
+    extra_headers = options.get("extra_headers")
+    if extra_headers:
+        headers.update(check_headers(extra_headers))
+    if op.method != "GET" and not any(name.lower() == "idempotency-key" for name in headers):
+        # One key per call, reused by every retry, so the server can de-duplicate.
+        headers["Idempotency-Key"] = f"gw-{uuid.uuid4().hex}"
+    params = _query_params(query, options.get("extra_query"))
+    content: bytes | None = None
+    data: dict[str, str] | None = None
+    httpx_files: dict[str, Any] | None = None
+    extra_body = options.get("extra_body")
+    if files is not None:
+        fields = {**(body or {}), **(extra_body or {})}
+        data = {name: _form_value(value) for name, value in fields.items() if value is not None}
+        httpx_files = to_httpx_files(files)
+    elif body is not None or extra_body:
+        content = _to_json({**(body or {}), **(extra_body or {})})
+        headers["Content-Type"] = "application/json"
+    retry = options.get("retry") or config.retry
+    if not isinstance(retry, RetryConfig):
+        raise TypeError(f"retry must be a RetryConfig, got {type(retry).__name__}")
+    return PreparedRequest(
+        method=op.method,
+        url=url,
+        params=params,
+        headers=headers,
+        content=content,
+        data=data,
+        files=httpx_files,
+        timeout=to_timeout(options.get("timeout"), config.timeout),
+        retry=retry,
+    )
+
+
+def _fill_path(template: str, values: Mapping[str, object]) -> str:
+    encoded = {}
+    for name, value in values.items():
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or value == "":
+            raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+        # safe="" so that "openai/gpt-4o" stays one path segment: openai%2Fgpt-4o.
+        encoded[name] = quote(str(value), safe="")
+    return template.format_map(encoded)
+
+
+def _query_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _query_params(
+    query: Mapping[str, object] | None, extra: Mapping[str, object] | None
+) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for source in (query, extra):
+        for name, value in (source or {}).items():
+            if value is None:
+                continue
+            if isinstance(value, (list, tuple)):
+                params[name] = [_query_value(item) for item in value]
+            else:
+                params[name] = _query_value(value)
+    return params
+
+
+def _form_value(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return pydantic_core.to_json(value).decode()
+
+
+def _to_json(payload: Mapping[str, object]) -> bytes:
+    try:
+        return pydantic_core.to_json(payload)
+    except pydantic_core.PydanticSerializationError as exc:
+        raise TypeError(f"request body is not JSON-serialisable: {exc}") from None
+
+
+class Attempts:
+    """The retry state of one call (pure): what to send next, and what each outcome means."""
+
+    __slots__ = ("_logger", "_prepared", "_retry_number", "_sent_at", "_started")
+
+    def __init__(self, prepared: PreparedRequest, logger: logging.Logger) -> None:
+        self._prepared = prepared
+        self._logger = logger
+        self._retry_number = 0
+        self._started = time.monotonic()
+        self._sent_at = self._started
+
+    def next_request(self) -> httpx.Request:
+        self._sent_at = time.monotonic()
+        return self._prepared.to_httpx()
+
+    def settle(self, outcome: httpx.Response | httpx.TransportError) -> float | None:
+        """None when `outcome` is the answer; seconds to wait before retrying; or raises."""
+        now = time.monotonic()
+        attempt = self._retry_number + 1
+        if isinstance(outcome, httpx.Response) and outcome.status_code < 400:
+            self._log(attempt, outcome.status_code, now, None)
+            return None
+        error = _error_of(outcome)
+        api_error = error if isinstance(error, APIError) else None
+        self._retry_number = attempt
+        delay = retry_delay(
+            self._prepared.retry,
+            attempt,
+            status=api_error.status_code if api_error else None,
+            headers=api_error.headers if api_error else None,
+            error_code=api_error.code if api_error else None,
+            elapsed=now - self._started,
+        )
+        self._log(attempt, api_error.status_code if api_error else type(error).__name__, now, delay)
+        if delay is None:
+            raise error
+        return delay
+
+    def _log(self, attempt: int, result: object, now: float, retry_in: float | None) -> None:
+        if not self._logger.isEnabledFor(logging.DEBUG):
+            return
+        self._logger.debug(
+            "%s %s -> %s in %.1f ms (attempt %d)%s",
+            self._prepared.method,
+            self._prepared.url,
+            result,
+            (now - self._sent_at) * 1000,
+            attempt,
+            f"; retrying in {retry_in:.2f} s" if retry_in is not None else "",
+        )
+
+
+def _error_of(outcome: httpx.Response | httpx.TransportError) -> GatewiseError:
+    if isinstance(outcome, httpx.Response):
+        return error_from_response(outcome)
+    if isinstance(outcome, httpx.TimeoutException):
+        return APITimeoutError(
+            f"request timed out ({type(outcome).__name__})", request=outcome.request
+        )
+    return APIConnectionError(f"connection error ({type(outcome).__name__}: {outcome})")
+
+
+def _idle_timeout(config: ClientConfig, options: RequestOptions) -> float | None:
+    if "stream_idle_timeout" in options:
+        return options["stream_idle_timeout"]
+    return config.stream_idle_timeout
+
+
+def _next_page_query(
+    query: Mapping[str, object] | None, page: Page[Any]
+) -> dict[str, object] | None:
+    """The query of the page after `page`, or None when `page` was the last."""
+    if not page.has_more or not page.data:
+        return None
+    params = dict(query or {})
+    offset = params.get("offset")
+    params["offset"] = (offset if isinstance(offset, int) else 0) + len(page.data)
+    return params
+
+
+class _PipelineBase(Generic[H]):
+    def __init__(
+        self, config: ClientConfig, http: HttpClientHolder[H], cooldowns: Cooldowns
+    ) -> None:
+        self.config = config
+        self._http = http
+        self._cooldowns = cooldowns
+
+    def _fallback_run(
+        self, body: Mapping[str, object] | None, fallbacks: Sequence[str] | None
+    ) -> FallbackRun | None:
+        if body is None:
+            return None
+        chain = resolve_chain(body.get("model"), fallbacks, self.config.models)
+        return None if chain is None else FallbackRun(chain, self._cooldowns, self.config.logger)
+
+
+class SyncPipeline(_PipelineBase[httpx.Client]):
+    """Sends calls for `Gatewise`."""
+
+    def _send(self, prepared: PreparedRequest, *, stream: bool) -> httpx.Response:
+        attempts = Attempts(prepared, self.config.logger)
+        client = self._http.get()
+        while True:
+            outcome: httpx.Response | httpx.TransportError
+            try:
+                response = client.send(attempts.next_request(), stream=True)
+                if not stream or response.status_code >= 400:
+                    try:
+                        response.read()
+                    finally:
+                        response.close()
+                outcome = response
+            except httpx.TransportError as exc:
+                outcome = exc
+            delay = attempts.settle(outcome)
+            if delay is None:
+                assert isinstance(outcome, httpx.Response)
+                return outcome
+            time.sleep(delay)
+
+    def request(
+        self,
+        op: Operation[T],
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        body: Mapping[str, object] | None = None,
+        files: Mapping[str, FileInput | None] | None = None,
+        fallbacks: Sequence[str] | None = None,
+        options: RequestOptions,
+    ) -> T:
+        raw = raw_mode.get()
+
+        def attempt(body: Mapping[str, object] | None) -> T:
+            prepared = build_request(
+                self.config, op, path=path, query=query, body=body, files=files, options=options
+            )
+            response = self._send(prepared, stream=False)
+            if raw:
+                return RawResponse(response, op.decode)  # type: ignore[return-value]
+            return parse_response(op.decode, response)
+
+        run = self._fallback_run(body, fallbacks)
+        if run is None:
+            return attempt(body)
+        return call_chain(run, lambda model: attempt({**(body or {}), "model": model}))
+
+    def stream(
+        self,
+        op: Operation[Any],
+        chunk: type[C],
+        *,
+        body: Mapping[str, object],
+        fallbacks: Sequence[str] | None = None,
+        options: RequestOptions,
+    ) -> Stream[C]:
+        def attempt(body: Mapping[str, object]) -> Stream[C]:
+            prepared = build_request(
+                self.config, op, path=None, query=None, body=body, files=None, options=options
+            )
+            response = self._send(prepared, stream=True)
+            return Stream(response, chunk, op.decode, _idle_timeout(self.config, options))
+
+        run = self._fallback_run(body, fallbacks)
+        if run is None:
+            return attempt(body)
+        return call_chain(run, lambda model: attempt({**body, "model": model}).primed())
+
+    def start_job(
+        self,
+        op: Operation[M],
+        spec: JobSpec[M],
+        *,
+        body: Mapping[str, object],
+        options: RequestOptions,
+    ) -> Job[M]:
+        """Submit a polled job; the answer (its first status) becomes a Job handle."""
+        decode = op.decode
+        submit = Operation(
+            op.method, op.path, lambda content: Job(self, spec, decode(content), options)
+        )
+        return self.request(submit, body=body, options=options)
+
+    def paginate(
+        self,
+        op: Operation[Page[T]],
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        options: RequestOptions,
+    ) -> Iterator[T]:
+        next_query: Mapping[str, object] | None = query
+        while True:
+            page = self.request(op, path=path, query=next_query, options=options)
+            yield from page
+            next_query = _next_page_query(next_query, page)
+            if next_query is None:
+                return
+
+
+class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
+    """Sends calls for `AsyncGatewise`."""
+
+    async def _send(self, prepared: PreparedRequest, *, stream: bool) -> httpx.Response:
+        attempts = Attempts(prepared, self.config.logger)
+        client = self._http.get()
+        while True:
+            outcome: httpx.Response | httpx.TransportError
+            try:
+                response = await client.send(attempts.next_request(), stream=True)
+                if not stream or response.status_code >= 400:
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
+                outcome = response
+            except httpx.TransportError as exc:
+                outcome = exc
+            delay = attempts.settle(outcome)
+            if delay is None:
+                assert isinstance(outcome, httpx.Response)
+                return outcome
+            await anyio.sleep(delay)
+
+    async def request(
+        self,
+        op: Operation[T],
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        body: Mapping[str, object] | None = None,
+        files: Mapping[str, FileInput | None] | None = None,
+        fallbacks: Sequence[str] | None = None,
+        options: RequestOptions,
+    ) -> T:
+        raw = raw_mode.get()
+
+        async def attempt(body: Mapping[str, object] | None) -> T:
+            prepared = build_request(
+                self.config, op, path=path, query=query, body=body, files=files, options=options
+            )
+            response = await self._send(prepared, stream=False)
+            if raw:
+                return RawResponse(response, op.decode)  # type: ignore[return-value]
+            return parse_response(op.decode, response)
+
+        run = self._fallback_run(body, fallbacks)
+        if run is None:
+            return await attempt(body)
+        return await acall_chain(run, lambda model: attempt({**(body or {}), "model": model}))
+
+    async def stream(
+        self,
+        op: Operation[Any],
+        chunk: type[C],
+        *,
+        body: Mapping[str, object],
+        fallbacks: Sequence[str] | None = None,
+        options: RequestOptions,
+    ) -> AsyncStream[C]:
+        async def attempt(body: Mapping[str, object]) -> AsyncStream[C]:
+            prepared = build_request(
+                self.config, op, path=None, query=None, body=body, files=None, options=options
+            )
+            response = await self._send(prepared, stream=True)
+            return AsyncStream(response, chunk, op.decode, _idle_timeout(self.config, options))
+
+        async def attempt_primed(model: str) -> AsyncStream[C]:
+            return await (await attempt({**body, "model": model})).primed()
+
+        run = self._fallback_run(body, fallbacks)
+        if run is None:
+            return await attempt(body)
+        return await acall_chain(run, attempt_primed)
+
+    async def start_job(
+        self,
+        op: Operation[M],
+        spec: JobSpec[M],
+        *,
+        body: Mapping[str, object],
+        options: RequestOptions,
+    ) -> AsyncJob[M]:
+        """Submit a polled job; the answer (its first status) becomes an AsyncJob handle."""
+        decode = op.decode
+        submit = Operation(
+            op.method, op.path, lambda content: AsyncJob(self, spec, decode(content), options)
+        )
+        return await self.request(submit, body=body, options=options)
+
+    async def paginate(
+        self,
+        op: Operation[Page[T]],
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        options: RequestOptions,
+    ) -> AsyncIterator[T]:
+        next_query: Mapping[str, object] | None = query
+        while True:
+            page = await self.request(op, path=path, query=next_query, options=options)
+            for item in page:
+                yield item
+            next_query = _next_page_query(next_query, page)
+            if next_query is None:
+                return

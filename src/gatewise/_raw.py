@@ -1,0 +1,83 @@
+"""`with_raw_response`: the same call, answered with the HTTP response and a lazy `.parse()`.
+
+The wrappers set a context flag that the pipeline reads when the call starts, so each
+resource method serves both the parsed and the raw form with one body of code.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Generic, TypeVar, cast
+
+import httpx
+from typing_extensions import ParamSpec
+
+from ._parsing import parse_response
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+raw_mode: ContextVar[bool] = ContextVar("gatewise_raw_response", default=False)
+
+
+class RawResponse(Generic[T]):
+    """The HTTP answer of one call; `.parse()` gives what the call would have returned."""
+
+    __slots__ = ("_decode", "_parsed", "http_response")
+
+    def __init__(self, http_response: httpx.Response, decode: Callable[[bytes], T]) -> None:
+        self.http_response = http_response
+        self._decode = decode
+        self._parsed: tuple[T] | None = None
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def content(self) -> bytes:
+        return self.http_response.content
+
+    def parse(self) -> T:
+        if self._parsed is None:
+            self._parsed = (parse_response(self._decode, self.http_response),)
+        return self._parsed[0]
+
+    def __repr__(self) -> str:
+        return f"<RawResponse [{self.status_code}]>"
+
+
+def raw_response_wrapper(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
+    """Wrap a sync resource method so that it returns a RawResponse."""
+
+    @functools.wraps(method)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        token = raw_mode.set(True)
+        try:
+            return cast(RawResponse[T], method(*args, **kwargs))
+        finally:
+            raw_mode.reset(token)
+
+    return wrapped
+
+
+def async_raw_response_wrapper(
+    method: Callable[P, Awaitable[T]],
+) -> Callable[P, Awaitable[RawResponse[T]]]:
+    """Wrap an async resource method so that it returns a RawResponse."""
+
+    @functools.wraps(method)
+    async def wrapped(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
+        token = raw_mode.set(True)
+        try:
+            return cast(RawResponse[T], await method(*args, **kwargs))
+        finally:
+            raw_mode.reset(token)
+
+    return wrapped

@@ -1,0 +1,105 @@
+"""RetryConfig and the backoff schedule: pure functions, testable without HTTP.
+
+The pipeline asks `retry_delay()` after each failed attempt; `None` means stop.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_RETRY_STATUSES: tuple[int, ...] = (408, 409, 429, 500, 502, 503, 504, 529)
+
+# Error codes meaning the caller's quota is spent: waiting will not help.
+QUOTA_EXHAUSTED_CODES = frozenset(
+    {"insufficient_quota", "quota_exceeded", "quota_exhausted", "billing_hard_limit_reached"}
+)
+
+
+@dataclass(frozen=True)
+class RetryConfig:
+    """How failed attempts are retried: exponential backoff with jitter."""
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    multiplier: float = 2.0
+    jitter: float = 0.25
+    max_elapsed: float | None = None
+    retry_on_status: tuple[int, ...] = DEFAULT_RETRY_STATUSES
+    respect_retry_after: bool = True
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        if self.initial_delay < 0 or self.max_delay < 0:
+            raise ValueError("delays must be >= 0")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError("jitter must be between 0 and 1")
+
+
+def backoff_delay(
+    config: RetryConfig, retry_number: int, rng: random.Random | None = None
+) -> float:
+    """The wait before retry `retry_number` (1-based) when the server named none."""
+    base = min(config.initial_delay * config.multiplier ** (retry_number - 1), config.max_delay)
+    spread = base * config.jitter
+    draw = (rng or random).uniform(-spread, spread)
+    return max(0.0, min(base + draw, config.max_delay))
+
+
+def server_delay(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """The wait the server asked for: retry-after-ms, or Retry-After in seconds or as an HTTP date."""
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(0.0, float(millis) / 1000.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def retry_delay(
+    config: RetryConfig,
+    retry_number: int,
+    *,
+    status: int | None,
+    headers: Mapping[str, str] | None,
+    error_code: str | None,
+    elapsed: float,
+) -> float | None:
+    """Seconds to wait before retry `retry_number`, or None when the failure is final.
+
+    `status` is None for connection errors and timeouts, which are always retryable.
+    """
+    if retry_number > config.max_retries:
+        return None
+    if status is not None:
+        if status not in config.retry_on_status:
+            return None
+        if status == 429 and error_code in QUOTA_EXHAUSTED_CODES:
+            return None
+    delay: float | None = None
+    if config.respect_retry_after and headers is not None:
+        delay = server_delay(headers)
+    if delay is None:
+        delay = backoff_delay(config, retry_number)
+    delay = min(delay, config.max_delay)
+    if config.max_elapsed is not None and elapsed + delay > config.max_elapsed:
+        return None
+    return delay
