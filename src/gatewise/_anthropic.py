@@ -2,7 +2,8 @@
 
 `to_messages_request` turns a /v1/chat/completions body into a /anthropic/v1/messages body;
 `to_chat_completion` and `StreamTranslator` turn the answer (whole, or event by event) back
-into ChatCompletion / ChatCompletionChunk dicts. No I/O here: the pipeline calls these at its edges.
+into ChatCompletion / ChatCompletionChunk dicts. `route` is the one entry the pipeline calls:
+it sends chat calls for translated providers to their native endpoint. No I/O here.
 """
 
 from __future__ import annotations
@@ -12,17 +13,25 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+import pydantic_core
 
 from ._errors import error_from_event
+from ._operation import Operation
+
+T = TypeVar("T")
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
     "JSON_OBJECT_TOOL",
     "REFUSED_PARAMETERS",
     "TRANSLATED_PROVIDERS",
+    "EventTranslator",
+    "Route",
     "StreamTranslator",
     "Translation",
+    "route",
     "to_chat_completion",
     "to_messages_request",
     "translated_provider",
@@ -719,3 +728,57 @@ _EVENT_HANDLERS: Mapping[
     "message_stop": StreamTranslator._on_message_stop,
     "error": StreamTranslator._on_error,
 }
+
+
+# ---------------------------------------------------------------------- routing
+
+CHAT_COMPLETIONS_PATH = "/v1/chat/completions"
+
+
+class EventTranslator(Protocol):
+    """Turns one named stream event into chunk dicts; `done` after the terminal event."""
+
+    @property
+    def done(self) -> bool: ...
+
+    def feed(self, event_type: str, payload: Mapping[str, Any]) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class Route(Generic[T]):
+    """Where one call goes on the wire: the operation (its decoder gives the caller's type),
+    the body, and, for a translated stream, how to turn its events into the caller's chunks."""
+
+    op: Operation[T]
+    body: Mapping[str, object] | None
+    events: Callable[[], EventTranslator] | None = None
+
+
+def route(op: Operation[T], body: Mapping[str, object] | None, logger: logging.Logger) -> Route[T]:
+    """Chat calls whose model's provider translates go to its native endpoint, translated both
+    ways; every other call goes out as it is."""
+    model = body.get("model") if body is not None and op.path == CHAT_COMPLETIONS_PATH else None
+    provider = translated_provider(model) if isinstance(model, str) else None
+    if body is None or provider is None or not isinstance(model, str):
+        return Route(op, body)
+    translation = to_messages_request(body, logger=logger)
+    answer = _answer_validator()
+
+    def decode(content: bytes) -> T:
+        message = answer.validate_json(content).model_dump(mode="json", exclude_unset=True)
+        completion = to_chat_completion(
+            message, model=model, forced_tool=translation.forced_tool, logger=logger
+        )
+        return op.decode(pydantic_core.to_json(completion))
+
+    def events() -> EventTranslator:
+        return StreamTranslator(model, translation.forced_tool, logger=logger)
+
+    wire = Operation(op.method, TRANSLATED_PROVIDERS[provider], decode)
+    return Route(wire, translation.body, events)
+
+
+def _answer_validator() -> pydantic_core.SchemaValidator:
+    from ._generated.models import AnthropicMessage  # loaded on the first Anthropic call
+
+    return cast(pydantic_core.SchemaValidator, AnthropicMessage.__pydantic_validator__)

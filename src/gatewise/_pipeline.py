@@ -19,6 +19,7 @@ import anyio
 import httpx
 import pydantic_core
 
+from ._anthropic import Route, route
 from ._config import ClientConfig, to_timeout
 from ._errors import (
     APIConnectionError,
@@ -266,6 +267,28 @@ class _PipelineBase(Generic[H]):
         self._http = http
         self._cooldowns = cooldowns
 
+    def _prepare(
+        self,
+        op: Operation[T],
+        path: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        files: Mapping[str, FileInput | None] | None,
+        options: RequestOptions,
+    ) -> tuple[Route[T], PreparedRequest]:
+        """Where the call goes (a translated provider's own endpoint, or `op`) and its request."""
+        wire = route(op, body, self.config.logger)
+        prepared = build_request(
+            self.config,
+            wire.op,
+            path=path,
+            query=query,
+            body=wire.body,
+            files=files,
+            options=options,
+        )
+        return wire, prepared
+
     def _fallback_run(
         self, body: Mapping[str, object] | None, fallbacks: Sequence[str] | None
     ) -> FallbackRun | None:
@@ -313,13 +336,11 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
         raw = raw_mode.get()
 
         def attempt(body: Mapping[str, object] | None) -> T:
-            prepared = build_request(
-                self.config, op, path=path, query=query, body=body, files=files, options=options
-            )
+            wire, prepared = self._prepare(op, path, query, body, files, options)
             response = self._send(prepared, stream=False)
             if raw:
-                return RawResponse(response, op.decode)  # type: ignore[return-value]
-            return parse_response(op.decode, response)
+                return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
+            return parse_response(wire.op.decode, response)
 
         run = self._fallback_run(body, fallbacks)
         if run is None:
@@ -336,11 +357,12 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
         options: RequestOptions,
     ) -> Stream[C]:
         def attempt(body: Mapping[str, object]) -> Stream[C]:
-            prepared = build_request(
-                self.config, op, path=None, query=None, body=body, files=None, options=options
-            )
+            wire, prepared = self._prepare(op, None, None, body, None, options)
             response = self._send(prepared, stream=True)
-            return Stream(response, chunk, op.decode, _idle_timeout(self.config, options))
+            events = wire.events() if wire.events is not None else None
+            return Stream(
+                response, chunk, wire.op.decode, _idle_timeout(self.config, options), events
+            )
 
         run = self._fallback_run(body, fallbacks)
         if run is None:
@@ -417,13 +439,11 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
         raw = raw_mode.get()
 
         async def attempt(body: Mapping[str, object] | None) -> T:
-            prepared = build_request(
-                self.config, op, path=path, query=query, body=body, files=files, options=options
-            )
+            wire, prepared = self._prepare(op, path, query, body, files, options)
             response = await self._send(prepared, stream=False)
             if raw:
-                return RawResponse(response, op.decode)  # type: ignore[return-value]
-            return parse_response(op.decode, response)
+                return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
+            return parse_response(wire.op.decode, response)
 
         run = self._fallback_run(body, fallbacks)
         if run is None:
@@ -440,11 +460,12 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
         options: RequestOptions,
     ) -> AsyncStream[C]:
         async def attempt(body: Mapping[str, object]) -> AsyncStream[C]:
-            prepared = build_request(
-                self.config, op, path=None, query=None, body=body, files=None, options=options
-            )
+            wire, prepared = self._prepare(op, None, None, body, None, options)
             response = await self._send(prepared, stream=True)
-            return AsyncStream(response, chunk, op.decode, _idle_timeout(self.config, options))
+            events = wire.events() if wire.events is not None else None
+            return AsyncStream(
+                response, chunk, wire.op.decode, _idle_timeout(self.config, options), events
+            )
 
         async def attempt_primed(model: str) -> AsyncStream[C]:
             return await (await attempt({**body, "model": model})).primed()

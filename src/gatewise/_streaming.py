@@ -16,11 +16,17 @@ import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from ._accumulate import ChunkAccumulator
-from ._errors import APITimeoutError, IncompleteStreamError, error_from_event
+from ._errors import (
+    APITimeoutError,
+    IncompleteStreamError,
+    ResponseValidationError,
+    error_from_event,
+)
 from ._parsing import validation_error
 from ._sse import ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
+    from ._anthropic import EventTranslator
     from ._generated.models import ChatCompletion, ChatCompletionChunk, Completion, CompletionChunk
 
 C = TypeVar("C", bound=BaseModel)
@@ -32,25 +38,32 @@ _SKIPPED_EVENTS = frozenset({"ping"})
 
 
 class ChunkReader(Generic[C]):
-    """Turns the bytes of one event stream into typed chunks (pure, no I/O)."""
+    """Turns the bytes of one event stream into typed chunks (pure, no I/O).
 
-    __slots__ = ("_finished", "_response", "_sse", "_validate", "done")
+    With `events`, each event is first translated (another provider's stream format, e.g.
+    Anthropic's) into chunk dicts, and only the translator's terminal event ends the stream.
+    """
 
-    def __init__(self, model: type[C], response: httpx.Response | None) -> None:
+    __slots__ = ("_events", "_finished", "_model", "_response", "_sse", "_validate", "done")
+
+    def __init__(
+        self, model: type[C], response: httpx.Response | None, events: EventTranslator | None = None
+    ) -> None:
+        self._model = model
         self._validate: Callable[[str], C] = model.__pydantic_validator__.validate_json
         self._response = response
+        self._events = events
         self._sse = SSEDecoder()
         self._finished = False
         self.done = False
 
     def feed(self, data: bytes) -> list[C]:
         chunks: list[C] = []
+        on_event = self._on_event if self._events is None else self._on_translated_event
         for event in self._sse.feed(data):
-            chunk = self._on_event(event)
+            chunks.extend(on_event(event))
             if self.done:
                 break
-            if chunk is not None:
-                chunks.append(chunk)
         return chunks
 
     def end(self) -> None:
@@ -65,13 +78,13 @@ class ChunkReader(Generic[C]):
         )
         raise IncompleteStreamError(f"the stream ended {detail}")
 
-    def _on_event(self, event: ServerSentEvent) -> C | None:
+    def _on_event(self, event: ServerSentEvent) -> list[C]:
         data = event.data
         if data == "[DONE]":
             self.done = True
-            return None
+            return []
         if event.event in _SKIPPED_EVENTS:
-            return None
+            return []
         if event.event == "error":
             raise self._error(data)
         try:
@@ -80,11 +93,30 @@ class ChunkReader(Generic[C]):
             raise self._error(data, exc) from exc
         if event.event in _TERMINAL_EVENTS:
             self.done = True
-            return chunk
+            return [chunk]
         choices = getattr(chunk, "choices", None)
         if choices:
             self._finished = all(getattr(c, "finish_reason", None) is not None for c in choices)
-        return chunk
+        return [chunk]
+
+    def _on_translated_event(self, event: ServerSentEvent) -> list[C]:
+        assert self._events is not None
+        try:
+            payload = pydantic_core.from_json(event.data)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise ResponseValidationError(
+                f"a stream event is not a JSON object: {event.data[:200]!r}",
+                body=event.data.encode(),
+                response=self._response,
+            )
+        translated = self._events.feed(event.event, payload)
+        self.done = self._events.done
+        try:
+            return [self._model.model_validate(chunk) for chunk in translated]
+        except ValidationError as exc:
+            raise validation_error(exc, event.data.encode(), self._response) from exc
 
     def _error(self, data: str, cause: ValidationError | None = None) -> Exception:
         try:
@@ -136,9 +168,10 @@ class _StreamBase(Generic[C]):
         model: type[C],
         final: Callable[[bytes], Any],
         idle_timeout: float | None,
+        events: EventTranslator | None = None,
     ) -> None:
         self.response = response
-        self._reader = ChunkReader(model, response)
+        self._reader = ChunkReader(model, response, events)
         self._final = final
         # Body reads (the gaps between chunks) wait at most the idle timeout; the wait for the
         # answer's head used the request's own read timeout.
@@ -176,8 +209,9 @@ class Stream(_StreamBase[C]):
         model: type[C],
         final: Callable[[bytes], Any],
         idle_timeout: float | None,
+        events: EventTranslator | None = None,
     ) -> None:
-        super().__init__(response, model, final, idle_timeout)
+        super().__init__(response, model, final, idle_timeout, events)
         self._chunks = self._iterate(response, self._reader)
         self._iterator: Iterator[C] = self._chunks
 
@@ -257,8 +291,9 @@ class AsyncStream(_StreamBase[C]):
         model: type[C],
         final: Callable[[bytes], Any],
         idle_timeout: float | None,
+        events: EventTranslator | None = None,
     ) -> None:
-        super().__init__(response, model, final, idle_timeout)
+        super().__init__(response, model, final, idle_timeout, events)
         self._chunks = self._iterate(response, self._reader)
         self._iterator: AsyncIterator[C] = self._chunks
 

@@ -229,7 +229,10 @@ def test_timeout_raises_api_timeout_error_after_retries(gateway: Gateway) -> Non
         pytest.raises(gatewise.APITimeoutError),
     ):
         chat(client)
-    time.sleep(0.5)  # the server records each request once its slow answer is done
+    deadline = time.monotonic() + 5  # the server records a request once its slow answer is done
+    while len(gateway.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)
     assert len(gateway.requests) == 2
 
 

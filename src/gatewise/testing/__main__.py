@@ -58,5 +58,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def cli() -> None:
+    """The `gatewise` command: `gatewise mock [--port 8080 ...]` serves the mock gateway."""
+    argv = sys.argv[1:]
+    if not argv or argv[0] != "mock":
+        print("usage: gatewise mock [--host HOST] [--port PORT] [...]; see gatewise mock --help")
+        sys.exit(2)
+    sys.exit(main(argv[1:]))
+
+
 if __name__ == "__main__":
     sys.exit(main())
