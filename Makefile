@@ -25,7 +25,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src codegen tests bench examples
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy --strict src codegen
+	$(VENV)/bin/mypy --strict src codegen tests/typing
 
 test: check lint typecheck
 	$(PY) -m pytest -q

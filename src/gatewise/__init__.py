@@ -29,6 +29,7 @@ from ._errors import (
     ServerError,
     UnprocessableEntityError,
 )
+from ._jobs import AsyncJob, Job
 from ._operation import Page
 from ._options import RequestOptions
 from ._raw import RawResponse
@@ -45,6 +46,7 @@ __all__ = [
     "APITimeoutError",
     "AllProvidersFailed",
     "AsyncGatewise",
+    "AsyncJob",
     "AsyncJobFailed",
     "AsyncJobTimeout",
     "AsyncStream",
@@ -54,6 +56,7 @@ __all__ = [
     "Gatewise",
     "GatewiseError",
     "IncompleteStreamError",
+    "Job",
     "NotFoundError",
     "Page",
     "PermissionDeniedError",
