@@ -302,6 +302,8 @@ def _status_of(payload: Mapping[str, Any], error_type: str | None, code: str | N
             return status
     if code is not None and code.isdigit() and 400 <= int(code) <= 599:
         return int(code)
+    if error_type == "overloaded_error":
+        return 529  # what Anthropic answers over HTTP for the same error
     if error_type in _TYPE_CLASSES:
         return _TYPE_STATUS.get(_TYPE_CLASSES[error_type], 500)
     return 500

@@ -76,11 +76,13 @@ class FallbackRun:
         self._cooldowns = cooldowns
         self._logger = logger
         self.errors: list[tuple[str, GatewiseError]] = []
+        self._order: tuple[str, ...] = ()
 
     def __iter__(self) -> Iterator[str]:
         ready = [model for model in self._chain if not self._cooldowns.cooling(model)]
         # When every model is cooling down, trying them beats failing without a request.
-        return iter(ready or self._chain)
+        self._order = tuple(ready or self._chain)
+        return iter(self._order)
 
     def failed(self, model: str, error: GatewiseError) -> None:
         """Record a failure; re-raise it when it is terminal."""
@@ -88,11 +90,13 @@ class FallbackRun:
             raise error
         self.errors.append((model, error))
         self._cooldowns.start(model)
+        last = not self._order or model == self._order[-1]
         self._logger.debug(
-            "fallback: %s failed (%s: %s); trying the next model",
+            "fallback: %s failed (%s: %s); %s",
             model,
             type(error).__name__,
             error,
+            "no model left" if last else "trying the next model",
         )
 
     def exhausted(self) -> AllProvidersFailed:

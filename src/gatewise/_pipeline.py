@@ -290,12 +290,17 @@ class _PipelineBase(Generic[H]):
         return wire, prepared
 
     def _fallback_run(
-        self, body: Mapping[str, object] | None, fallbacks: Sequence[str] | None
+        self, op: Operation[Any], body: Mapping[str, object] | None, fallbacks: Sequence[str] | None
     ) -> FallbackRun | None:
         if body is None:
             return None
         chain = resolve_chain(body.get("model"), fallbacks, self.config.models)
-        return None if chain is None else FallbackRun(chain, self._cooldowns, self.config.logger)
+        if chain is None:
+            return None
+        for model in chain:
+            # A hop that cannot be sent (an untranslatable parameter) raises before any hop is.
+            route(op, {**body, "model": model}, self.config.logger)
+        return FallbackRun(chain, self._cooldowns, self.config.logger)
 
 
 class SyncPipeline(_PipelineBase[httpx.Client]):
@@ -342,7 +347,7 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
                 return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
             return parse_response(wire.op.decode, response)
 
-        run = self._fallback_run(body, fallbacks)
+        run = self._fallback_run(op, body, fallbacks)
         if run is None:
             return attempt(body)
         return call_chain(run, lambda model: attempt({**(body or {}), "model": model}))
@@ -360,11 +365,9 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
             wire, prepared = self._prepare(op, None, None, body, None, options)
             response = self._send(prepared, stream=True)
             events = wire.events() if wire.events is not None else None
-            return Stream(
-                response, chunk, wire.op.decode, _idle_timeout(self.config, options), events
-            )
+            return Stream(response, chunk, op.decode, _idle_timeout(self.config, options), events)
 
-        run = self._fallback_run(body, fallbacks)
+        run = self._fallback_run(op, body, fallbacks)
         if run is None:
             return attempt(body)
         return call_chain(run, lambda model: attempt({**body, "model": model}).primed())
@@ -445,7 +448,7 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
                 return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
             return parse_response(wire.op.decode, response)
 
-        run = self._fallback_run(body, fallbacks)
+        run = self._fallback_run(op, body, fallbacks)
         if run is None:
             return await attempt(body)
         return await acall_chain(run, lambda model: attempt({**(body or {}), "model": model}))
@@ -464,13 +467,13 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
             response = await self._send(prepared, stream=True)
             events = wire.events() if wire.events is not None else None
             return AsyncStream(
-                response, chunk, wire.op.decode, _idle_timeout(self.config, options), events
+                response, chunk, op.decode, _idle_timeout(self.config, options), events
             )
 
         async def attempt_primed(model: str) -> AsyncStream[C]:
             return await (await attempt({**body, "model": model})).primed()
 
-        run = self._fallback_run(body, fallbacks)
+        run = self._fallback_run(op, body, fallbacks)
         if run is None:
             return await attempt(body)
         return await acall_chain(run, attempt_primed)

@@ -183,7 +183,11 @@ class _StreamBase(Generic[C]):
         accumulator = ChunkAccumulator()
         for chunk in chunks:
             accumulator.add(chunk)
-        return self._final(pydantic_core.to_json(accumulator.result()))
+        content = pydantic_core.to_json(accumulator.result())
+        try:
+            return self._final(content)
+        except ValidationError as exc:
+            raise validation_error(exc, content, self.response) from exc
 
 
 def _drain(body: Iterator[bytes]) -> None:

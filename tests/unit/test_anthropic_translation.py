@@ -1034,7 +1034,7 @@ def test_the_forced_response_format_tool_streams_as_content() -> None:
 @pytest.mark.parametrize(
     ("error_type", "cls", "status"),
     [
-        ("overloaded_error", ProviderUnavailableError, 503),
+        ("overloaded_error", ProviderUnavailableError, 529),
         ("rate_limit_error", RateLimitError, 429),
         ("api_error", ServerError, 500),
     ],
