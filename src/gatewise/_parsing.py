@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ._errors import ResponseValidationError
 
@@ -17,9 +17,15 @@ def parse_response(decode: Callable[[bytes], T], response: httpx.Response) -> T:
     """Decode a fully read answer; a body that does not fit raises ResponseValidationError."""
     content = response.content
     try:
-        return decode(content)
+        result = decode(content)
     except ValidationError as exc:
         raise validation_error(exc, content, response) from exc
+    trace_id = response.headers.get("x-trace-id")
+    if trace_id and isinstance(result, BaseModel) and "trace_id" in type(result).model_fields:
+        # Gateways may send the trace id only as a header (e.g. on translated answers).
+        if result.trace_id is None:  # type: ignore[attr-defined]
+            result.trace_id = trace_id  # type: ignore[attr-defined]
+    return result
 
 
 def validation_error(

@@ -467,3 +467,11 @@ def test_wrong_argument_type_raises_a_clear_error(client: Gatewise) -> None:
         Gatewise(timeout="fast")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="base_url"):
         Gatewise(base_url="ftp://x")
+
+
+def test_trace_id_header_fills_a_body_without_one(gateway: Gateway, client: Gatewise) -> None:
+    body = {key: value for key, value in answers.CHAT.items() if key != "trace_id"}
+    gateway.answer(body, headers={"X-Trace-Id": "tr_header"})
+    assert chat(client).trace_id == "tr_header"
+    gateway.answer(answers.CHAT, headers={"X-Trace-Id": "tr_header"})
+    assert chat(client).trace_id == "tr_1"
