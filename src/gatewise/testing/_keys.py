@@ -168,9 +168,11 @@ class KeyStore:
         return record
 
     def page(self, limit: int, offset: int, active: bool | None) -> dict[str, Any]:
-        """An APIKeyPage, oldest key first."""
+        """An APIKeyPage, newest key first."""
         records = [
-            r for r in self._keys.values() if active is None or r.public()["active"] == active
+            r
+            for r in reversed(self._keys.values())
+            if active is None or r.public()["active"] == active
         ]
         chosen = records[offset : offset + limit]
         return {

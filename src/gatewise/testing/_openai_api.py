@@ -275,7 +275,11 @@ async def search_models(call: Call) -> Response:
     if query is None:
         raise MockError(422, "q: query parameter required")
     needle = query.lower()
-    data = [spec.info() for spec in _catalogue.MODELS if needle in spec.id.lower()]
+    data = [
+        spec.info()
+        for spec in _catalogue.MODELS
+        if any(needle in field.lower() for field in (spec.id, spec.provider, spec.owned_by or ""))
+    ]
     return json_response({"object": "list", "data": data})
 
 
