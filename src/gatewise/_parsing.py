@@ -21,10 +21,14 @@ def parse_response(decode: Callable[[bytes], T], response: httpx.Response) -> T:
     except ValidationError as exc:
         raise validation_error(exc, content, response) from exc
     trace_id = response.headers.get("x-trace-id")
-    if trace_id and isinstance(result, BaseModel) and "trace_id" in type(result).model_fields:
-        # Gateways may send the trace id only as a header (e.g. on translated answers).
-        if result.trace_id is None:  # type: ignore[attr-defined]
-            result.trace_id = trace_id  # type: ignore[attr-defined]
+    # Gateways may send the trace id only as a header (e.g. on translated answers).
+    if (
+        trace_id
+        and isinstance(result, BaseModel)
+        and "trace_id" in type(result).model_fields
+        and result.trace_id is None  # type: ignore[attr-defined]
+    ):
+        result.trace_id = trace_id  # type: ignore[attr-defined]
     return result
 
 

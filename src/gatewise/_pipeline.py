@@ -241,6 +241,21 @@ def _error_of(outcome: httpx.Response | httpx.TransportError) -> GatewiseError:
     return APIConnectionError(f"connection error ({type(outcome).__name__}: {outcome})")
 
 
+StreamT = TypeVar("StreamT", bound="Stream[Any] | AsyncStream[Any]")
+
+
+def _raw_stream(stream: StreamT, raw: bool) -> StreamT:
+    """With with_raw_response, a stream comes back as a RawResponse whose parse() is the stream."""
+    if not raw:
+        return stream
+    parsed: tuple[object] = (stream,)
+    return RawResponse(stream.response, _unreadable, parsed=parsed)  # type: ignore[return-value]
+
+
+def _unreadable(content: bytes) -> object:
+    raise AssertionError("a streamed RawResponse is parsed already")
+
+
 def _idle_timeout(config: ClientConfig, options: RequestOptions) -> float | None:
     if "stream_idle_timeout" in options:
         return options["stream_idle_timeout"]
@@ -367,10 +382,13 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
             events = wire.events() if wire.events is not None else None
             return Stream(response, chunk, op.decode, _idle_timeout(self.config, options), events)
 
+        raw = raw_mode.get()
         run = self._fallback_run(op, body, fallbacks)
         if run is None:
-            return attempt(body)
-        return call_chain(run, lambda model: attempt({**body, "model": model}).primed())
+            return _raw_stream(attempt(body), raw)
+        return _raw_stream(
+            call_chain(run, lambda model: attempt({**body, "model": model}).primed()), raw
+        )
 
     def start_job(
         self,
@@ -473,10 +491,11 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
         async def attempt_primed(model: str) -> AsyncStream[C]:
             return await (await attempt({**body, "model": model})).primed()
 
+        raw = raw_mode.get()
         run = self._fallback_run(op, body, fallbacks)
         if run is None:
-            return await attempt(body)
-        return await acall_chain(run, attempt_primed)
+            return _raw_stream(await attempt(body), raw)
+        return _raw_stream(await acall_chain(run, attempt_primed), raw)
 
     async def start_job(
         self,

@@ -27,10 +27,17 @@ class RawResponse(Generic[T]):
 
     __slots__ = ("_decode", "_parsed", "http_response")
 
-    def __init__(self, http_response: httpx.Response, decode: Callable[[bytes], T]) -> None:
+    def __init__(
+        self,
+        http_response: httpx.Response,
+        decode: Callable[[bytes], T],
+        *,
+        parsed: tuple[T] | None = None,
+    ) -> None:
         self.http_response = http_response
         self._decode = decode
-        self._parsed: tuple[T] | None = None
+        # A stream is parsed already: its body is read only by iterating it.
+        self._parsed = parsed
 
     @property
     def status_code(self) -> int:
