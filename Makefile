@@ -34,7 +34,12 @@ demo: $(STAMP)
 	$(PY) examples/demo.py
 
 bench: $(STAMP)
+	$(PY) bench/machine.py
 	$(PY) bench/overhead.py
+	$(PY) bench/streaming.py
+	$(PY) bench/sse_decode.py
+	$(PY) bench/concurrency.py
+	$(PY) bench/roundtrip.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
