@@ -6,9 +6,10 @@ argument fragments; the last finish_reason and the last usage win.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class ChunkAccumulator:

@@ -3,7 +3,7 @@
 `to_messages_request` turns a /v1/chat/completions body into a /anthropic/v1/messages body;
 `to_chat_completion` and `StreamTranslator` turn the answer (whole, or event by event) back
 into ChatCompletion / ChatCompletionChunk dicts. `route` is the one entry the pipeline calls:
-it sends chat calls for translated providers to their native endpoint. No I/O here.
+`messages_route` is what `_routing.route` calls for `anthropic/` models. No I/O here.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import pydantic_core
 
 from ._errors import error_from_event
 from ._operation import Operation
+from ._routing import Route
 
 T = TypeVar("T")
 
@@ -26,15 +27,11 @@ __all__ = [
     "DEFAULT_MAX_TOKENS",
     "JSON_OBJECT_TOOL",
     "REFUSED_PARAMETERS",
-    "TRANSLATED_PROVIDERS",
-    "EventTranslator",
-    "Route",
     "StreamTranslator",
     "Translation",
-    "route",
+    "messages_route",
     "to_chat_completion",
     "to_messages_request",
-    "translated_provider",
 ]
 
 _LOG = logging.getLogger("gatewise")
@@ -42,8 +39,6 @@ _LOG = logging.getLogger("gatewise")
 # Anthropic requires max_tokens; OpenAI callers usually leave it out.
 DEFAULT_MAX_TOKENS = 4096
 
-# Provider prefix -> the gateway path that takes its models' native request shape.
-TRANSLATED_PROVIDERS: Mapping[str, str] = {"anthropic": "/anthropic/v1/messages"}
 
 # Parameter -> (values that mean "not asked for", why any other value cannot be honoured).
 # Dropping these silently would hand the caller an answer that ignores what they asked for.
@@ -115,12 +110,6 @@ Blocks = list[dict[str, Any]]
 
 
 # ---------------------------------------------------------------- which models
-
-
-def translated_provider(model: str) -> str | None:
-    """The provider whose native API `model` ("anthropic/claude-...") is sent to, else None."""
-    provider, slash, name = model.partition("/")
-    return provider if slash and name and provider in TRANSLATED_PROVIDERS else None
 
 
 # --------------------------------------------------------------------- request
@@ -732,35 +721,12 @@ _EVENT_HANDLERS: Mapping[
 
 # ---------------------------------------------------------------------- routing
 
-CHAT_COMPLETIONS_PATH = "/v1/chat/completions"
 
-
-class EventTranslator(Protocol):
-    """Turns one named stream event into chunk dicts; `done` after the terminal event."""
-
-    @property
-    def done(self) -> bool: ...
-
-    def feed(self, event_type: str, payload: Mapping[str, Any]) -> list[dict[str, Any]]: ...
-
-
-@dataclass(frozen=True)
-class Route(Generic[T]):
-    """Where one call goes on the wire: the operation (its decoder gives the caller's type),
-    the body, and, for a translated stream, how to turn its events into the caller's chunks."""
-
-    op: Operation[T]
-    body: Mapping[str, object] | None
-    events: Callable[[], EventTranslator] | None = None
-
-
-def route(op: Operation[T], body: Mapping[str, object] | None, logger: logging.Logger) -> Route[T]:
-    """Chat calls whose model's provider translates go to its native endpoint, translated both
-    ways; every other call goes out as it is."""
-    model = body.get("model") if body is not None and op.path == CHAT_COMPLETIONS_PATH else None
-    provider = translated_provider(model) if isinstance(model, str) else None
-    if body is None or provider is None or not isinstance(model, str):
-        return Route(op, body)
+def messages_route(
+    op: Operation[T], body: Mapping[str, object], model: str, path: str, logger: logging.Logger
+) -> Route[T]:
+    """A chat call for an Anthropic model: sent to the Messages endpoint `path`, its answer
+    (whole or streamed) translated back to what `op` returns."""
     translation = to_messages_request(body, logger=logger)
     answer = _answer_validator()
 
@@ -771,11 +737,10 @@ def route(op: Operation[T], body: Mapping[str, object] | None, logger: logging.L
         )
         return op.decode(pydantic_core.to_json(completion))
 
-    def events() -> EventTranslator:
+    def events() -> StreamTranslator:
         return StreamTranslator(model, translation.forced_tool, logger=logger)
 
-    wire = Operation(op.method, TRANSLATED_PROVIDERS[provider], decode)
-    return Route(wire, translation.body, events)
+    return Route(Operation(op.method, path, decode), translation.body, events)
 
 
 def _answer_validator() -> pydantic_core.SchemaValidator:

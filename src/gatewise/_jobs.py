@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import anyio
-from pydantic import BaseModel
 
 from ._errors import AsyncJobFailed, AsyncJobTimeout
 from ._operation import Operation
@@ -23,9 +22,11 @@ from ._raw import RawResponse, async_raw_response_wrapper, raw_response_wrapper
 from ._retry import server_delay
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from ._pipeline import AsyncPipeline, SyncPipeline
 
-S = TypeVar("S", bound=BaseModel)
+S = TypeVar("S", bound="BaseModel")
 
 DEFAULT_POLL_INTERVAL = 2.0
 POLL_GROWTH = 1.5

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic_core import ValidationError
 
 from ._errors import ResponseValidationError
 
@@ -24,8 +24,7 @@ def parse_response(decode: Callable[[bytes], T], response: httpx.Response) -> T:
     # Gateways may send the trace id only as a header (e.g. on translated answers).
     if (
         trace_id
-        and isinstance(result, BaseModel)
-        and "trace_id" in type(result).model_fields
+        and "trace_id" in getattr(type(result), "model_fields", ())
         and result.trace_id is None  # type: ignore[attr-defined]
     ):
         result.trace_id = trace_id  # type: ignore[attr-defined]

@@ -19,7 +19,6 @@ import anyio
 import httpx
 import pydantic_core
 
-from ._anthropic import Route, route
 from ._config import ClientConfig, to_timeout
 from ._errors import (
     APIConnectionError,
@@ -38,6 +37,7 @@ from ._options import RequestOptions
 from ._parsing import parse_response
 from ._raw import RawResponse, raw_mode
 from ._retry import RetryConfig, retry_delay
+from ._routing import Route, route
 from ._streaming import AsyncStream, Stream
 
 if TYPE_CHECKING:
@@ -64,10 +64,23 @@ class PreparedRequest:
     timeout: httpx.Timeout
     retry: RetryConfig
 
-    def to_httpx(self) -> httpx.Request:
+    def to_httpx(self, callers_client: httpx.Client | httpx.AsyncClient | None) -> httpx.Request:
+        """The request to send; through a caller's own client, so that its headers, cookies
+        and params apply too (a client the SDK made has none, so it is skipped for speed)."""
+        if callers_client is not None:
+            return callers_client.build_request(
+                self.method,
+                self.url,
+                params=self.params or None,
+                headers=self.headers,
+                content=self.content,
+                data=self.data,
+                files=self.files,
+                timeout=self.timeout,
+            )
         return httpx.Request(
             self.method,
-            self.url,
+            _parsed_url(self.url),
             params=self.params or None,
             headers=self.headers,
             content=self.content,
@@ -75,6 +88,21 @@ class PreparedRequest:
             files=self.files,
             extensions={"timeout": self.timeout.as_dict()},
         )
+
+
+_URL_CACHE: dict[str, httpx.URL] = {}
+_URL_CACHE_SIZE = 512
+
+
+def _parsed_url(url: str) -> httpx.URL:
+    """Parsing a URL is a good part of building a request; most calls repeat a few URLs."""
+    parsed = _URL_CACHE.get(url)
+    if parsed is None:
+        parsed = httpx.URL(url)
+        if len(_URL_CACHE) >= _URL_CACHE_SIZE:
+            _URL_CACHE.clear()
+        _URL_CACHE[url] = parsed
+    return parsed
 
 
 def build_request(
@@ -190,9 +218,11 @@ class Attempts:
         self._started = time.monotonic()
         self._sent_at = self._started
 
-    def next_request(self) -> httpx.Request:
+    def next_request(
+        self, callers_client: httpx.Client | httpx.AsyncClient | None
+    ) -> httpx.Request:
         self._sent_at = time.monotonic()
-        return self._prepared.to_httpx()
+        return self._prepared.to_httpx(callers_client)
 
     def settle(self, outcome: httpx.Response | httpx.TransportError) -> float | None:
         """None when `outcome` is the answer; seconds to wait before retrying; or raises."""
@@ -324,10 +354,11 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
     def _send(self, prepared: PreparedRequest, *, stream: bool) -> httpx.Response:
         attempts = Attempts(prepared, self.config.logger)
         client = self._http.get()
+        callers = None if self._http.owned else client
         while True:
             outcome: httpx.Response | httpx.TransportError
             try:
-                response = client.send(attempts.next_request(), stream=True)
+                response = client.send(attempts.next_request(callers), stream=True)
                 if not stream or response.status_code >= 400:
                     try:
                         response.read()
@@ -428,10 +459,11 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
     async def _send(self, prepared: PreparedRequest, *, stream: bool) -> httpx.Response:
         attempts = Attempts(prepared, self.config.logger)
         client = self._http.get()
+        callers = None if self._http.owned else client
         while True:
             outcome: httpx.Response | httpx.TransportError
             try:
-                response = await client.send(attempts.next_request(), stream=True)
+                response = await client.send(attempts.next_request(callers), stream=True)
                 if not stream or response.status_code >= 400:
                     try:
                         await response.aread()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
 import pydantic_core
-from pydantic import BaseModel, ValidationError
+from pydantic_core import ValidationError
 
 from ._accumulate import ChunkAccumulator
 from ._errors import (
@@ -26,10 +26,12 @@ from ._parsing import validation_error
 from ._sse import ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
-    from ._anthropic import EventTranslator
-    from ._generated.models import ChatCompletion, ChatCompletionChunk, Completion, CompletionChunk
+    from pydantic import BaseModel
 
-C = TypeVar("C", bound=BaseModel)
+    from ._generated.models import ChatCompletion, ChatCompletionChunk, Completion, CompletionChunk
+    from ._routing import EventTranslator
+
+C = TypeVar("C", bound="BaseModel")
 
 # After the terminal event, read at most this much more so the connection can be reused.
 _DRAIN_LIMIT = 64 * 1024
@@ -58,10 +60,32 @@ class ChunkReader(Generic[C]):
         self.done = False
 
     def feed(self, data: bytes) -> list[C]:
+        if self._events is not None:
+            return self._feed_translated(data)
         chunks: list[C] = []
-        on_event = self._on_event if self._events is None else self._on_translated_event
+        validate = self._validate
         for event in self._sse.feed(data):
-            chunks.extend(on_event(event))
+            # The hot path (one chunk per token): a plain data event that is not [DONE].
+            if event.event == "message" and event.data != "[DONE]":
+                try:
+                    chunks.append(validate(event.data))
+                except ValidationError as exc:
+                    raise self._error(event.data, exc) from exc
+                continue
+            chunks.extend(self._on_event(event))
+            if self.done:
+                break
+        for chunk in reversed(chunks):
+            choices = getattr(chunk, "choices", None)
+            if choices:
+                self._finished = all(getattr(c, "finish_reason", None) is not None for c in choices)
+                break
+        return chunks
+
+    def _feed_translated(self, data: bytes) -> list[C]:
+        chunks: list[C] = []
+        for event in self._sse.feed(data):
+            chunks.extend(self._on_translated_event(event))
             if self.done:
                 break
         return chunks
@@ -93,10 +117,6 @@ class ChunkReader(Generic[C]):
             raise self._error(data, exc) from exc
         if event.event in _TERMINAL_EVENTS:
             self.done = True
-            return [chunk]
-        choices = getattr(chunk, "choices", None)
-        if choices:
-            self._finished = all(getattr(c, "finish_reason", None) is not None for c in choices)
         return [chunk]
 
     def _on_translated_event(self, event: ServerSentEvent) -> list[C]:

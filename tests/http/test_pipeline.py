@@ -475,3 +475,15 @@ def test_trace_id_header_fills_a_body_without_one(gateway: Gateway, client: Gate
     assert chat(client).trace_id == "tr_header"
     gateway.answer(answers.CHAT, headers={"X-Trace-Id": "tr_header"})
     assert chat(client).trace_id == "tr_1"
+
+
+def test_callers_http_client_headers_and_cookies_are_sent(gateway: Gateway) -> None:
+    gateway.answer(answers.CHAT)
+    http = httpx.Client(headers={"X-Custom-Header": "someValue"}, cookies={"session": "s1"})
+    with Gatewise(api_key=API_KEY, base_url=gateway.url, http_client=http) as client:
+        chat(client)
+    sent = gateway.last.headers
+    assert sent["X-Custom-Header"] == "someValue"
+    assert "session=s1" in sent["Cookie"]
+    assert sent["Authorization"] == f"Bearer {API_KEY}"
+    http.close()

@@ -18,9 +18,9 @@ from gatewise._anthropic import (
     StreamTranslator,
     to_chat_completion,
     to_messages_request,
-    translated_provider,
 )
 from gatewise._errors import APIError, ProviderUnavailableError, RateLimitError, ServerError
+from gatewise._routing import translated_provider
 
 MODEL = "anthropic/claude-3-5-sonnet-20241022"
 PNG = "iVBORw0KGgo="

@@ -1,0 +1,58 @@
+"""Where a call goes on the wire. A chat call whose model's provider has its own API behind
+the gateway (the TRANSLATED_PROVIDERS table) is sent there, translated both ways by that
+provider's overlay module, loaded on first use; every other call goes out as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from ._operation import Operation
+
+T = TypeVar("T")
+
+CHAT_COMPLETIONS_PATH = "/v1/chat/completions"
+
+# Provider prefix -> the gateway path that takes its models' native request shape.
+TRANSLATED_PROVIDERS: Mapping[str, str] = {"anthropic": "/anthropic/v1/messages"}
+
+
+def translated_provider(model: str) -> str | None:
+    """The provider whose native API `model` ("anthropic/claude-...") is sent to, else None."""
+    provider, slash, name = model.partition("/")
+    return provider if slash and name and provider in TRANSLATED_PROVIDERS else None
+
+
+class EventTranslator(Protocol):
+    """Turns one named stream event into chunk dicts; `done` after the terminal event."""
+
+    @property
+    def done(self) -> bool: ...
+
+    def feed(self, event_type: str, payload: Mapping[str, Any]) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class Route(Generic[T]):
+    """Where one call goes: the wire operation (its decoder gives the caller's type), the
+    body, and for a translated stream how to turn its events into the caller's chunks."""
+
+    op: Operation[T]
+    body: Mapping[str, object] | None
+    events: Callable[[], EventTranslator] | None = None
+
+
+def route(op: Operation[T], body: Mapping[str, object] | None, logger: logging.Logger) -> Route[T]:
+    """The wire route of one call (one hop of a fallback chain)."""
+    if body is None or op.path != CHAT_COMPLETIONS_PATH:
+        return Route(op, body)
+    model = body.get("model")
+    provider = translated_provider(model) if isinstance(model, str) else None
+    if provider is None or not isinstance(model, str):
+        return Route(op, body)
+    from ._anthropic import messages_route  # only callers of Anthropic models pay its import
+
+    return messages_route(op, body, model, TRANSLATED_PROVIDERS[provider], logger)
