@@ -70,7 +70,7 @@ class PreparedRequest:
         if callers_client is not None:
             return callers_client.build_request(
                 self.method,
-                self.url,
+                _parsed_url(self.url),
                 params=self.params or None,
                 headers=self.headers,
                 content=self.content,
