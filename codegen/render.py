@@ -19,6 +19,7 @@ from .errors import CodegenError
 from .ir import API, Resource, build_api
 from .models import HEADER, check_refs, defined_names, request_params, response_models
 from .pytypes import PARAMS, Import
+from .request_schemas import request_schemas
 from .spec import Spec
 from .views import MODELS, ResourceView, module_imports
 
@@ -60,6 +61,7 @@ def generate_files(spec: Spec) -> dict[str, str]:
         "params.py": params_source,
         "client.py": _client(env, api),
         "root.py": _root(env, api),
+        "request_schemas.py": _request_schemas(env, spec),
         "resources/__init__.py": _init(
             env, "One module per top-level resource, imported on first use."
         ),
@@ -71,6 +73,14 @@ def generate_files(spec: Spec) -> dict[str, str]:
 
 def _init(env: jinja2.Environment, docstring: str) -> str:
     return env.get_template("package_init.py.jinja").render(header=HEADER, docstring=docstring)
+
+
+def _request_schemas(env: jinja2.Environment, spec: Spec) -> str:
+    operations, schemas = request_schemas(spec)
+    # repr() of JSON data is a Python literal; ruff formats it like the rest.
+    return env.get_template("request_schemas.py.jinja").render(
+        header=HEADER, operations=repr(operations), schemas=repr(schemas)
+    )
 
 
 def _resource_module(env: jinja2.Environment, top: Resource) -> str:

@@ -48,6 +48,12 @@ class Spec:
 
     document: Mapping[str, Any]
     source: Path
+    # The validated document before normalising (load_spec sets it); see `as_written`.
+    original: Mapping[str, Any] | None = None
+
+    def as_written(self) -> Spec:
+        """The spec before normalising: inline bodies unnamed, string enums not widened."""
+        return Spec(self.original, self.source) if self.original is not None else self
 
     @property
     def openapi30(self) -> bool:
@@ -110,7 +116,7 @@ def load_spec(path: Path) -> Spec:
     spec = Spec(document, path)
     document = hoist_body_objects(spec)
     document = widen_enums(document, openapi30=spec.openapi30)
-    return Spec(document, path)
+    return Spec(document, path, original=spec.document)
 
 
 def _string_keys(node: Any) -> Any:

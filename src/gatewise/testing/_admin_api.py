@@ -19,7 +19,7 @@ _MAX_PAGE = 1000
 
 
 async def list_keys(call: Call) -> Response:
-    limit = call.query_int("limit", 50, 1, _MAX_PAGE)
+    limit = call.query_int("limit", 50)
     offset = call.query_int("offset", 0)
     active = call.query_bool("active")
     with call.state.lock:
@@ -63,7 +63,7 @@ async def rotate_key(call: Call) -> Response:
 
 
 async def key_usage(call: Call) -> Response:
-    limit = call.query_int("limit", 50, 1, _MAX_PAGE)
+    limit = call.query_int("limit", 50)
     offset = call.query_int("offset", 0)
     sort = call.query_str("sort") or "requests"
     active = call.query_bool("active")
@@ -103,7 +103,7 @@ async def rollback_config(call: Call) -> Response:
 
 
 async def list_logs(call: Call) -> Response:
-    limit = call.query_int("limit", 50, 1, _MAX_PAGE)
+    limit = call.query_int("limit", 50)
     offset = call.query_int("offset", 0)
     filters = {
         "stage": call.query_str("stage"),
@@ -117,7 +117,7 @@ async def list_logs(call: Call) -> Response:
 
 async def log_stats(call: Call) -> Response:
     since = call.query_time("since")
-    limit = call.query_int("limit", 50, 1, _MAX_PAGE)
+    limit = call.query_int("limit", 50)
     group_by = [
         part.strip()
         for part in (call.query_str("group_by") or "provider").split(",")

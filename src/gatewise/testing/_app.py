@@ -1,7 +1,7 @@
 """The ASGI app: routing on the raw path, then one pipeline for every request.
 
 Pipeline: record the request -> route (404/405) -> scripted fault -> auth (401/403)
--> body checks (400/422) -> model gate (routing, quota, fault models) -> handler;
+-> request checks against the spec (400/422) -> model gate (routing, quota, fault models) -> handler;
 model calls are then logged and counted against their key. Routing splits the *raw*
 path so a percent-encoded id (`/v1/models/openai%2Fgpt-4o`) stays one segment.
 """
@@ -37,19 +37,25 @@ logger = logging.getLogger("gatewise.testing")
 
 @dataclass(frozen=True)
 class Route:
-    """One operation: `template` segments in braces are parameters, `{x:path}` takes the rest."""
+    """One operation: `template` segments in braces are parameters, `{x:path}` takes the rest.
+
+    `operation_id` is the spec operation of the same method and path, whose request schemas
+    (gatewise._generated.request_schemas) the request is checked against; None off the spec.
+    """
 
     method: str
     template: str
     handler: Handler
     scope: str | None  # the key scope it needs; None: no key needed
-    schema: _validation.Schema | None = None
     model_call: bool = False  # logged, counted per key, passes the model gate
     traced: bool = True  # answers carry X-Trace-Id
     segments: tuple[str, ...] = field(init=False, default=())
+    operation_id: str | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "segments", tuple(self.template.strip("/").split("/")))
+        spec_path = self.template.replace(":path}", "}")
+        object.__setattr__(self, "operation_id", _validation.operation_id(self.method, spec_path))
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
         params: dict[str, str] = {}
@@ -72,23 +78,14 @@ class Route:
 
 
 def _routes() -> list[Route]:
-    v = _validation
     gateway = [
-        Route("POST", "/v1/chat/completions", api.chat_completions, "chat", v.CHAT_REQUEST, True),
-        Route(
-            "POST", "/v1/completions", api.completions, "completions", v.COMPLETION_REQUEST, True
-        ),
-        Route("POST", "/v1/embeddings", api.embeddings, "embeddings", v.EMBEDDING_REQUEST, True),
-        Route(
-            "POST",
-            "/v1/images/generations",
-            media.generate_image,
-            "images",
-            v.IMAGE_GENERATE_REQUEST,
-            True,
-        ),
-        Route("POST", "/v1/images/edits", media.edit_image, "images", None, True),
-        Route("POST", "/v1/videos", media.submit_video, "video", v.VIDEO_REQUEST, True),
+        Route("POST", "/v1/chat/completions", api.chat_completions, "chat", model_call=True),
+        Route("POST", "/v1/completions", api.completions, "completions", model_call=True),
+        Route("POST", "/v1/embeddings", api.embeddings, "embeddings", model_call=True),
+        Route("POST", "/v1/images/generations", media.generate_image, "images", model_call=True),
+        # Multipart: the handler checks the upload against the spec (_validation.check_form).
+        Route("POST", "/v1/images/edits", media.edit_image, "images", model_call=True),
+        Route("POST", "/v1/videos", media.submit_video, "video", model_call=True),
         Route("GET", "/v1/videos/{task_id}", media.retrieve_video, "video"),
         Route("POST", "/v1/videos/{task_id}/cancel", media.cancel_video, "video"),
         # /v1/models/search must win over /v1/models/{model_id}: routes match in order.
@@ -96,43 +93,36 @@ def _routes() -> list[Route]:
         Route("GET", "/v1/models/search", api.search_models, "models"),
         Route("GET", "/v1/models/{model_id:path}", api.retrieve_model, "models"),
         Route("GET", "/v1/info", api.info, "models"),
-        Route(
-            "POST",
-            "/anthropic/v1/messages",
-            _anthropic.create_message,
-            "chat",
-            v.ANTHROPIC_REQUEST,
-            True,
-        ),
+        Route("POST", "/anthropic/v1/messages", _anthropic.create_message, "chat", model_call=True),
         Route("GET", "/health", api.health, None, traced=False),
         Route("GET", "/files/{name}", media.serve_file, None, traced=False),
     ]
     a = admin
     administration = [
-        ("GET", "/v1/admin/keys", a.list_keys, None),
-        ("POST", "/v1/admin/keys", a.create_key, v.KEY_CREATE_REQUEST),
-        ("GET", "/v1/admin/keys/usage", a.key_usage, None),
-        ("GET", "/v1/admin/keys/{key_id}", a.retrieve_key, None),
-        ("PATCH", "/v1/admin/keys/{key_id}", a.update_key, v.KEY_UPDATE_REQUEST),
-        ("DELETE", "/v1/admin/keys/{key_id}", a.delete_key, None),
-        ("POST", "/v1/admin/keys/{key_id}/revoke", a.revoke_key, None),
-        ("POST", "/v1/admin/keys/{key_id}/rotate", a.rotate_key, None),
-        ("GET", "/v1/admin/config", a.get_config, None),
-        ("POST", "/v1/admin/config", a.create_config, v.CONFIG_WRITE_REQUEST),
-        ("PATCH", "/v1/admin/config", a.update_config, v.CONFIG_WRITE_REQUEST),
-        ("DELETE", "/v1/admin/config", a.delete_config, None),
-        ("GET", "/v1/admin/config/history", a.config_history, None),
-        ("POST", "/v1/admin/config/rollback", a.rollback_config, v.CONFIG_ROLLBACK_REQUEST),
-        ("GET", "/v1/admin/logs", a.list_logs, None),
-        ("DELETE", "/v1/admin/logs", a.delete_logs, None),
-        ("GET", "/v1/admin/logs/stats", a.log_stats, None),
-        ("GET", "/v1/admin/providers", a.list_providers, None),
-        ("GET", "/v1/admin/plugins", a.list_plugins, None),
-        ("GET", "/v1/admin/dashboard", a.dashboard, None),
+        ("GET", "/v1/admin/keys", a.list_keys),
+        ("POST", "/v1/admin/keys", a.create_key),
+        ("GET", "/v1/admin/keys/usage", a.key_usage),
+        ("GET", "/v1/admin/keys/{key_id}", a.retrieve_key),
+        ("PATCH", "/v1/admin/keys/{key_id}", a.update_key),
+        ("DELETE", "/v1/admin/keys/{key_id}", a.delete_key),
+        ("POST", "/v1/admin/keys/{key_id}/revoke", a.revoke_key),
+        ("POST", "/v1/admin/keys/{key_id}/rotate", a.rotate_key),
+        ("GET", "/v1/admin/config", a.get_config),
+        ("POST", "/v1/admin/config", a.create_config),
+        ("PATCH", "/v1/admin/config", a.update_config),
+        ("DELETE", "/v1/admin/config", a.delete_config),
+        ("GET", "/v1/admin/config/history", a.config_history),
+        ("POST", "/v1/admin/config/rollback", a.rollback_config),
+        ("GET", "/v1/admin/logs", a.list_logs),
+        ("DELETE", "/v1/admin/logs", a.delete_logs),
+        ("GET", "/v1/admin/logs/stats", a.log_stats),
+        ("GET", "/v1/admin/providers", a.list_providers),
+        ("GET", "/v1/admin/plugins", a.list_plugins),
+        ("GET", "/v1/admin/dashboard", a.dashboard),
     ]
     return gateway + [
-        Route(method, path, handler, "admin", schema, traced=False)
-        for method, path, handler, schema in administration
+        Route(method, path, handler, "admin", traced=False)
+        for method, path, handler in administration
     ]
 
 
@@ -299,13 +289,15 @@ class MockApp:
         call.log.stage = "validation"
         if json_error is not None:
             raise MockError(400, f"The body is not valid JSON: {json_error}", code="invalid_json")
-        if route.schema is not None:
-            problems = _validation.check(call.body, route.schema)
+        if route.operation_id is not None:
+            query = call.request.query_params.getlist
+            problems = _validation.check_request(route.operation_id, query, call.body)
             if problems:
                 # Anthropic answers schema errors with 400 invalid_request_error; the gateway 422.
                 status = 400 if call.path.startswith("/anthropic/") else 422
                 raise MockError(status, _validation.summary(problems), details={"errors": problems})
-            if route.model_call:
+            # A multipart handler passes the gate itself, after checking the upload.
+            if route.model_call and _validation.json_body(route.operation_id) is not None:
                 await model_gate(call, call.body["model"])
         call.log.stage = "provider"
         return await route.handler(call)

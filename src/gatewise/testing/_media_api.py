@@ -80,19 +80,11 @@ async def edit_image(call: Call) -> Response:
     except ValueError as exc:
         raise MockError(400, f"Malformed multipart body: {exc}", code="invalid_multipart") from None
     files = {p.name: p for p in parts if p.is_file}
-    fields: dict[str, Any] = {
-        p.name: p.data.decode("utf-8", "replace") for p in parts if not p.is_file
-    }
+    text = {p.name: p.data.decode("utf-8", "replace") for p in parts if not p.is_file}
     call.log.stage = "validation"
-    if "n" in fields:
-        try:
-            fields["n"] = int(fields["n"])
-        except ValueError:
-            raise MockError(422, "n: expected an integer", details={"errors": []}) from None
-    problems = _validation.check(fields, _validation.IMAGE_EDIT_FIELDS)
-    for name in _validation.IMAGE_EDIT_FILES["required"]:
-        if name not in files:
-            problems.append({"loc": [name], "msg": f"{name}: file required"})
+    fields, problems = _validation.check_form(
+        "editImage", text, {name: part.data for name, part in files.items()}
+    )
     if problems:
         raise MockError(422, _validation.summary(problems), details={"errors": problems})
     image = files["image"].data

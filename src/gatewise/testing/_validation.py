@@ -1,17 +1,49 @@
-"""Request checking: a tiny JSON-Schema subset and the spec's request schemas as tables.
+"""Request checking: a small JSON Schema checker over the spec's generated request schemas.
 
-The tables mirror openapi.yaml's request bodies (required fields, JSON types, enums,
-nested items); tests/mock compares them with the spec, so the installed mock needs no
-copy of the spec. `check(body, schema)` returns the problems, empty when the body fits.
+`gatewise._generated.request_schemas` (written by `python -m codegen` from openapi.yaml)
+holds every operation's body and parameter schemas as the spec states them, enums closed,
+so the installed mock needs no copy of the spec. `check(value, schema)` returns the
+problems, empty when the value fits; `check_request` / `check_form` apply an operation's
+schemas to a request. Limits the spec does not state (n <= 10 images, ...) are the
+handlers', not checked here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from gatewise._generated.request_schemas import OPERATIONS, SCHEMAS
 
 Schema = Mapping[str, Any]
 Loc = tuple[str | int, ...]
+Problem = dict[str, Any]
+
+# The keywords `check` understands (tests/mock asserts the generated schemas use no other).
+# `format` is only enforced for "binary" (multipart files); date-times are parsed by the
+# handlers that read them.
+KEYWORDS = frozenset(
+    {
+        "$ref",
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "const",
+        "enum",
+        "format",
+        "items",
+        "maxItems",
+        "maximum",
+        "minItems",
+        "minimum",
+        "oneOf",
+        "properties",
+        "required",
+        "type",
+    }
+)
+
+_REF_PREFIX = "#/components/schemas/"
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
@@ -20,6 +52,36 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "boolean": (bool,),
     "null": (type(None),),
 }
+
+# The operation each (method, path template) of the spec is.
+_BY_ROUTE: dict[tuple[str, str], str] = {
+    (operation["method"], operation["path"]): op_id for op_id, operation in OPERATIONS.items()
+}
+
+# The scopes a key may have: the spec's enum (APIKeyCreateRequest.scopes).
+SCOPES: tuple[str, ...] = tuple(
+    SCHEMAS["APIKeyCreateRequest"]["properties"]["scopes"]["items"]["enum"]
+)
+
+
+def operation_id(method: str, path: str) -> str | None:
+    """The operationId of `method` on the spec's path template `path`, if the spec has it."""
+    return _BY_ROUTE.get((method, path))
+
+
+def json_body(op_id: str) -> Schema | None:
+    """The schema of the operation's application/json request body, if it takes one."""
+    body = OPERATIONS[op_id]["body"]
+    if body is None or body["content_type"] != "application/json":
+        return None
+    schema: Schema = body["schema"]
+    return schema
+
+
+def _resolve(schema: Schema) -> Schema:
+    while "$ref" in schema:
+        schema = SCHEMAS[str(schema["$ref"]).removeprefix(_REF_PREFIX)]
+    return schema
 
 
 def _is_type(value: Any, name: str) -> bool:
@@ -33,411 +95,192 @@ def _is_type(value: Any, name: str) -> bool:
     return isinstance(value, _JSON_TYPES[name])
 
 
-def _type_fits(value: Any, schema: Schema) -> bool:
+def _type_names(schema: Schema) -> list[str]:
     types = schema.get("type")
     if types is None:
-        return True
-    names = [types] if isinstance(types, str) else list(types)
-    return any(_is_type(value, name) for name in names)
+        return []
+    return [types] if isinstance(types, str) else list(types)
+
+
+def _type_fits(value: Any, schema: Schema) -> bool:
+    names = _type_names(_resolve(schema))
+    return not names or any(_is_type(value, name) for name in names)
+
+
+def _is_binary(schema: Schema | None) -> bool:
+    return schema is not None and _resolve(schema).get("format") == "binary"
 
 
 def _where(loc: Loc) -> str:
     return ".".join(str(part) for part in loc) or "body"
 
 
-def check(value: Any, schema: Schema, loc: Loc = ()) -> list[dict[str, Any]]:
+def _problem(loc: Loc, text: str) -> Problem:
+    return {"loc": list(loc), "msg": f"{_where(loc)}: {text}"}
+
+
+def check(value: Any, schema: Schema, loc: Loc = ()) -> list[Problem]:
     """The ways `value` breaks `schema`: [{"loc": [...], "msg": "..."}], empty when it fits."""
-    options = schema.get("anyOf")
-    if options is not None:
-        attempts = [check(value, option, loc) for option in options]
-        if any(not problems for problems in attempts):
-            return []
-        # Report on the alternative of the value's own JSON type, so that the message names
-        # the nested field at fault rather than "expected string".
-        fitting = [a for o, a in zip(options, attempts, strict=True) if _type_fits(value, o)]
-        return min(fitting or attempts, key=len)
-    if not _type_fits(value, schema):
-        types = schema["type"]
-        names = [types] if isinstance(types, str) else list(types)
-        return [{"loc": list(loc), "msg": f"{_where(loc)}: expected {' or '.join(names)}"}]
+    problems: list[Problem] = []
+    if "$ref" in schema:
+        problems.extend(check(value, _resolve(schema), loc))
+    for branch in schema.get("allOf", ()):
+        problems.extend(check(value, branch, loc))
+    # oneOf is checked like anyOf: at least one branch must fit (see _options).
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            problems.extend(_options(value, schema[key], loc))
+    problems.extend(_own_keywords(value, schema, loc))
+    return problems
+
+
+def _options(value: Any, options: Sequence[Schema], loc: Loc) -> list[Problem]:
+    attempts = [check(value, option, loc) for option in options]
+    if any(not problems for problems in attempts):
+        return []
+    # Report on the alternative of the value's own JSON type, so that the message names
+    # the nested field at fault rather than "expected string".
+    fitting = [a for o, a in zip(options, attempts, strict=True) if _type_fits(value, o)]
+    return min(fitting or attempts, key=len)
+
+
+def _own_keywords(value: Any, schema: Schema, loc: Loc) -> list[Problem]:
+    if schema.get("format") == "binary":
+        # A multipart file: check_form passes its content as bytes.
+        return [] if isinstance(value, (bytes, bytearray)) else [_problem(loc, "expected a file")]
+    names = _type_names(schema)
+    if names and not any(_is_type(value, name) for name in names):
+        return [_problem(loc, f"expected {' or '.join(names)}")]
     if "enum" in schema and value not in schema["enum"]:
         allowed = ", ".join(repr(v) for v in schema["enum"])
-        return [{"loc": list(loc), "msg": f"{_where(loc)}: must be one of {allowed}"}]
-    problems: list[dict[str, Any]] = []
+        return [_problem(loc, f"must be one of {allowed}")]
+    if "const" in schema and value != schema["const"]:
+        return [_problem(loc, f"must be {schema['const']!r}")]
+    problems: list[Problem] = []
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            problems.append(
-                {"loc": list(loc), "msg": f"{_where(loc)}: must be >= {schema['minimum']}"}
-            )
-        if "maximum" in schema and value > schema["maximum"]:
-            problems.append(
-                {"loc": list(loc), "msg": f"{_where(loc)}: must be <= {schema['maximum']}"}
-            )
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = [f">= {low}"] if low is not None else []
+            bounds += [f"<= {high}"] if high is not None else []
+            problems.append(_problem(loc, f"must be {' and '.join(bounds)}"))
     if isinstance(value, dict):
+        properties: Mapping[str, Schema] = schema.get("properties", {})
         for name in schema.get("required", ()):
             if name not in value:
-                problems.append(
-                    {"loc": [*loc, name], "msg": f"{_where((*loc, name))}: field required"}
-                )
-        for name, sub in schema.get("properties", {}).items():
+                kind = "file" if _is_binary(properties.get(name)) else "field"
+                problems.append(_problem((*loc, name), f"{kind} required"))
+        for name, sub in properties.items():
             if name in value:
                 problems.extend(check(value[name], sub, (*loc, name)))
-    if isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            problems.extend(check(item, schema["items"], (*loc, index)))
+        extra = schema.get("additionalProperties", True)
+        for name in (name for name in value if name not in properties):
+            if extra is False:
+                problems.append(_problem((*loc, name), "unexpected field"))
+            elif isinstance(extra, Mapping):
+                problems.extend(check(value[name], extra, (*loc, name)))
+    if isinstance(value, list):
+        if "minItems" in schema and len(value) < schema["minItems"]:
+            problems.append(_problem(loc, f"must have at least {schema['minItems']} item(s)"))
+        if "maxItems" in schema and len(value) > schema["maxItems"]:
+            problems.append(_problem(loc, f"must have at most {schema['maxItems']} item(s)"))
+        if "items" in schema:
+            for index, item in enumerate(value):
+                problems.extend(check(item, schema["items"], (*loc, index)))
     return problems
+
+
+# --- query parameters and multipart fields: text, converted to the type the schema says ---
+
+_TRUE = ("true", "1", "yes")
+_FALSE = ("false", "0", "no")
+_EXPECTED = {"integer": "an integer", "number": "a number", "boolean": "a boolean"}
+
+
+def from_text(raw: str, schema: Schema) -> Any:
+    """`raw` as the JSON type `schema` wants; ValueError("an integer", ...) when it is not."""
+    names = _type_names(_resolve(schema))
+    if not names or "string" in names:
+        return raw
+    for name in names:
+        if name == "integer":
+            try:
+                return int(raw)
+            except ValueError:
+                pass
+        elif name == "number":
+            try:
+                return float(raw)
+            except ValueError:
+                pass
+        elif name == "boolean" and raw.lower() in _TRUE + _FALSE:
+            return raw.lower() in _TRUE
+    raise ValueError(_EXPECTED.get(names[0], names[0]))
+
+
+def check_query(op_id: str, values: Callable[[str], list[str]]) -> list[Problem]:
+    """The problems of the query parameters (`values(name)`: the values sent for `name`)."""
+    problems: list[Problem] = []
+    for param in OPERATIONS[op_id]["query"]:
+        name: str = param["name"]
+        schema: Schema = param["schema"]
+        raws = values(name)
+        if not raws:
+            if param["required"]:
+                problems.append(
+                    {"loc": ["query", name], "msg": f"{name}: query parameter required"}
+                )
+            continue
+        try:
+            if "array" in _type_names(_resolve(schema)):
+                items = _resolve(schema).get("items", {})
+                value: Any = [from_text(raw, items) for raw in raws]
+            else:
+                value = from_text(raws[-1], schema)  # the last one, as the handlers read it
+        except ValueError as exc:
+            message = f"{name}: expected {exc}, got {raws[-1]!r}"
+            problems.append({"loc": ["query", name], "msg": message})
+            continue
+        for problem in check(value, schema, (name,)):
+            problems.append({**problem, "loc": ["query", *problem["loc"]]})
+    return problems
+
+
+def check_request(op_id: str, query: Callable[[str], list[str]], body: Any) -> list[Problem]:
+    """The problems of a request's query and JSON body (multipart bodies: `check_form`)."""
+    problems = check_query(op_id, query)
+    schema = json_body(op_id)
+    if schema is not None and (body is not None or OPERATIONS[op_id]["body"]["required"]):
+        problems.extend(check(body, schema))
+    return problems
+
+
+def check_form(
+    op_id: str, fields: Mapping[str, str], files: Mapping[str, bytes]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """A multipart body's values and problems: text fields converted to their schema's type,
+    the `binary` fields taken from the files (a file-only field sent as text is missing)."""
+    body = OPERATIONS[op_id]["body"]
+    schema: Schema = body["schema"]
+    binary = set(body["binary"])
+    properties: Mapping[str, Schema] = _resolve(schema).get("properties", {})
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, raw in fields.items():
+        if name in binary:
+            continue
+        try:
+            values[name] = from_text(raw, properties[name]) if name in properties else raw
+        except ValueError as exc:
+            problems.append(_problem((name,), f"expected {exc}"))
+    values.update({name: data for name, data in files.items() if name in binary})
+    unconverted = {problem["loc"][0] for problem in problems}
+    problems += [p for p in check(values, schema) if not p["loc"] or p["loc"][0] not in unconverted]
+    # The text fields' problems first, then the files'.
+    problems.sort(key=lambda problem: bool(problem["loc"]) and problem["loc"][0] in binary)
+    return values, problems
 
 
 def summary(problems: Sequence[Mapping[str, Any]]) -> str:
     """One line naming the first problems."""
     text = "; ".join(str(p["msg"]) for p in problems[:3])
     return text + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
-
-
-# --- the spec's request schemas (components/schemas in openapi.yaml) ---
-
-_STRING: Schema = {"type": "string"}
-_INTEGER: Schema = {"type": "integer"}
-_NUMBER: Schema = {"type": "number"}
-_BOOLEAN: Schema = {"type": "boolean"}
-_OBJECT: Schema = {"type": "object"}
-_STRINGS: Schema = {"type": "array", "items": _STRING}
-_STOP: Schema = {"anyOf": [_STRING, _STRINGS]}
-_NULLABLE_BOOLEAN: Schema = {"type": ["boolean", "null"]}
-_N: Schema = {"type": "integer", "minimum": 1}
-_STREAM_OPTIONS: Schema = {"type": "object", "properties": {"include_usage": _BOOLEAN}}
-
-SCOPES = ("chat", "completions", "embeddings", "images", "video", "models", "admin")
-
-CONTENT_PART: Schema = {
-    "type": "object",
-    "required": ["type"],
-    "properties": {
-        "type": {"type": "string", "enum": ["text", "image_url"]},
-        "text": _STRING,
-        "image_url": {
-            "type": "object",
-            "required": ["url"],
-            "properties": {
-                "url": _STRING,
-                "detail": {"type": "string", "enum": ["auto", "low", "high"]},
-            },
-        },
-    },
-}
-
-TOOL_CALL: Schema = {
-    "type": "object",
-    "required": ["id", "type", "function"],
-    "properties": {
-        "id": _STRING,
-        "type": {"type": "string", "enum": ["function"]},
-        "function": {
-            "type": "object",
-            "required": ["name", "arguments"],
-            "properties": {"name": _STRING, "arguments": _STRING},
-        },
-    },
-}
-
-CHAT_MESSAGE: Schema = {
-    "type": "object",
-    "required": ["role"],
-    "properties": {
-        "role": {"type": "string", "enum": ["system", "developer", "user", "assistant", "tool"]},
-        "content": {"anyOf": [_STRING, {"type": "array", "items": CONTENT_PART}, {"type": "null"}]},
-        "name": _STRING,
-        "tool_calls": {"type": "array", "items": TOOL_CALL},
-        "tool_call_id": _STRING,
-    },
-}
-
-TOOL: Schema = {
-    "type": "object",
-    "required": ["type", "function"],
-    "properties": {
-        "type": {"type": "string", "enum": ["function"]},
-        "function": {
-            "type": "object",
-            "required": ["name"],
-            "properties": {
-                "name": _STRING,
-                "description": _STRING,
-                "parameters": _OBJECT,
-                "strict": _NULLABLE_BOOLEAN,
-            },
-        },
-    },
-}
-
-TOOL_CHOICE: Schema = {
-    "anyOf": [
-        {"type": "string", "enum": ["none", "auto", "required"]},
-        {
-            "type": "object",
-            "required": ["type", "function"],
-            "properties": {
-                "type": {"type": "string", "enum": ["function"]},
-                "function": {
-                    "type": "object",
-                    "required": ["name"],
-                    "properties": {"name": _STRING},
-                },
-            },
-        },
-    ]
-}
-
-RESPONSE_FORMAT: Schema = {
-    "type": "object",
-    "required": ["type"],
-    "properties": {
-        "type": {"type": "string", "enum": ["text", "json_object", "json_schema"]},
-        "json_schema": {
-            "type": "object",
-            "required": ["name"],
-            "properties": {
-                "name": _STRING,
-                "description": _STRING,
-                "schema": _OBJECT,
-                "strict": _NULLABLE_BOOLEAN,
-            },
-        },
-    },
-}
-
-CHAT_REQUEST: Schema = {
-    "type": "object",
-    "required": ["model", "messages"],
-    "properties": {
-        "model": _STRING,
-        "messages": {"type": "array", "items": CHAT_MESSAGE},
-        "stream": _BOOLEAN,
-        "temperature": _NUMBER,
-        "max_tokens": _INTEGER,
-        "max_completion_tokens": _INTEGER,
-        "top_p": _NUMBER,
-        "top_k": _INTEGER,
-        "frequency_penalty": _NUMBER,
-        "presence_penalty": _NUMBER,
-        "stop": _STOP,
-        "tools": {"type": "array", "items": TOOL},
-        "tool_choice": TOOL_CHOICE,
-        "response_format": RESPONSE_FORMAT,
-        "seed": _INTEGER,
-        "n": _N,
-        "user": _STRING,
-        "parallel_tool_calls": _BOOLEAN,
-        "logprobs": _BOOLEAN,
-        "top_logprobs": _INTEGER,
-        "stream_options": _STREAM_OPTIONS,
-        "template_id": _STRING,
-        "template_variables": _OBJECT,
-        "route_tag": _STRING,
-    },
-}
-
-COMPLETION_REQUEST: Schema = {
-    "type": "object",
-    "required": ["model", "prompt"],
-    "properties": {
-        "model": _STRING,
-        "prompt": {"anyOf": [_STRING, _STRINGS]},
-        "stream": _BOOLEAN,
-        "max_tokens": _INTEGER,
-        "temperature": _NUMBER,
-        "top_p": _NUMBER,
-        "top_k": _INTEGER,
-        "frequency_penalty": _NUMBER,
-        "presence_penalty": _NUMBER,
-        "stop": _STOP,
-        "n": _N,
-        "seed": _INTEGER,
-        "user": _STRING,
-        "echo": _BOOLEAN,
-        "logprobs": _INTEGER,
-        "suffix": _STRING,
-        "stream_options": _STREAM_OPTIONS,
-    },
-}
-
-EMBEDDING_REQUEST: Schema = {
-    "type": "object",
-    "required": ["model", "input"],
-    "properties": {
-        "model": _STRING,
-        "input": {
-            "anyOf": [
-                _STRING,
-                _STRINGS,
-                {"type": "array", "items": {"type": "array", "items": _INTEGER}},
-            ]
-        },
-        "encoding_format": {"type": "string", "enum": ["float", "base64"]},
-        "dimensions": {"type": "integer", "minimum": 1},
-        "user": _STRING,
-    },
-}
-
-IMAGE_GENERATE_REQUEST: Schema = {
-    "type": "object",
-    "required": ["model", "prompt"],
-    "properties": {
-        "model": _STRING,
-        "prompt": _STRING,
-        "n": _N,
-        "size": _STRING,
-        "quality": _STRING,
-        "response_format": {"type": "string", "enum": ["url", "b64_json"]},
-        "style": _STRING,
-        "user": _STRING,
-    },
-}
-
-# Multipart: the text fields (numbers converted), the binary fields checked as files.
-IMAGE_EDIT_FIELDS: Schema = {
-    "type": "object",
-    "required": ["model", "prompt"],
-    "properties": {
-        "model": _STRING,
-        "prompt": _STRING,
-        "n": _N,
-        "size": _STRING,
-        "response_format": {"type": "string", "enum": ["url", "b64_json"]},
-        "user": _STRING,
-    },
-}
-IMAGE_EDIT_FILES: dict[str, tuple[str, ...]] = {"required": ("image",), "optional": ("mask",)}
-
-VIDEO_REQUEST: Schema = {
-    "type": "object",
-    "required": ["model", "prompt"],
-    "properties": {
-        "model": _STRING,
-        "prompt": _STRING,
-        "seconds": {"type": "integer", "minimum": 1},
-        "resolution": _STRING,
-        "image_url": _STRING,
-        "seed": _INTEGER,
-        "aspect_ratio": _STRING,
-    },
-}
-
-ANTHROPIC_BLOCK: dict[str, Any] = {
-    "type": "object",
-    "required": ["type"],
-    "properties": {
-        "type": _STRING,
-        "text": _STRING,
-        "source": {
-            "type": "object",
-            "properties": {
-                "type": {"type": "string", "enum": ["base64", "url"]},
-                "media_type": _STRING,
-                "data": _STRING,
-                "url": _STRING,
-            },
-        },
-        "id": _STRING,
-        "name": _STRING,
-        "input": _OBJECT,
-        "tool_use_id": _STRING,
-        "is_error": _BOOLEAN,
-    },
-}
-# A tool_result block's content may hold blocks itself: the schema refers to itself.
-ANTHROPIC_BLOCK["properties"]["content"] = {
-    "anyOf": [_STRING, {"type": "array", "items": ANTHROPIC_BLOCK}]
-}
-
-ANTHROPIC_REQUEST: Schema = {
-    "type": "object",
-    "required": ["model", "messages", "max_tokens"],
-    "properties": {
-        "model": _STRING,
-        "messages": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["role", "content"],
-                "properties": {
-                    "role": {"type": "string", "enum": ["user", "assistant"]},
-                    "content": {"anyOf": [_STRING, {"type": "array", "items": ANTHROPIC_BLOCK}]},
-                },
-            },
-        },
-        "max_tokens": {"type": "integer", "minimum": 1},
-        "system": {"anyOf": [_STRING, {"type": "array", "items": ANTHROPIC_BLOCK}]},
-        "stop_sequences": _STRINGS,
-        "temperature": _NUMBER,
-        "top_p": _NUMBER,
-        "top_k": _INTEGER,
-        "tools": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["name", "input_schema"],
-                "properties": {"name": _STRING, "description": _STRING, "input_schema": _OBJECT},
-            },
-        },
-        "tool_choice": {
-            "type": "object",
-            "required": ["type"],
-            "properties": {
-                "type": {"type": "string", "enum": ["auto", "any", "none", "tool"]},
-                "name": _STRING,
-                "disable_parallel_tool_use": _BOOLEAN,
-            },
-        },
-        "metadata": {"type": "object", "properties": {"user_id": _STRING}},
-        "stream": _BOOLEAN,
-    },
-}
-
-KEY_CREATE_REQUEST: Schema = {
-    "type": "object",
-    "required": ["name"],
-    "properties": {
-        "name": _STRING,
-        "scopes": {"type": "array", "items": {"type": "string", "enum": list(SCOPES)}},
-        "expires_at": {"type": ["string", "null"]},
-    },
-}
-
-KEY_UPDATE_REQUEST: Schema = {
-    "type": "object",
-    "properties": {
-        "name": _STRING,
-        "scopes": {"type": "array", "items": {"type": "string", "enum": list(SCOPES)}},
-        "expires_at": {"type": ["string", "null"]},
-        "active": _BOOLEAN,
-    },
-}
-
-CONFIG_WRITE_REQUEST: Schema = {
-    "type": "object",
-    "required": ["config"],
-    "properties": {"config": _OBJECT},
-}
-
-CONFIG_ROLLBACK_REQUEST: Schema = {
-    "type": "object",
-    "required": ["version"],
-    "properties": {"version": {"type": "integer", "minimum": 1}},
-}
-
-# The request body schema of each operation (by operationId), for the spec comparison.
-REQUEST_SCHEMAS: dict[str, Schema] = {
-    "createChatCompletion": CHAT_REQUEST,
-    "createCompletion": COMPLETION_REQUEST,
-    "createEmbedding": EMBEDDING_REQUEST,
-    "createImage": IMAGE_GENERATE_REQUEST,
-    "editImage": IMAGE_EDIT_FIELDS,
-    "createVideo": VIDEO_REQUEST,
-    "createAnthropicMessage": ANTHROPIC_REQUEST,
-    "createKey": KEY_CREATE_REQUEST,
-    "updateKey": KEY_UPDATE_REQUEST,
-    "createConfig": CONFIG_WRITE_REQUEST,
-    "updateConfig": CONFIG_WRITE_REQUEST,
-    "rollbackConfig": CONFIG_ROLLBACK_REQUEST,
-}
