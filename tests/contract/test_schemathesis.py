@@ -31,10 +31,10 @@ Excluded or special-cased, and why:
   purpose (5xx, 5 s stalls, cut streams): a case naming one is rejected, not sent.
 - built-in checks not run: ignored_auth (the key comes from the config headers, which
   schemathesis re-applies when it re-sends a request "without" auth, so every operation
-  would be reported); positive_data_acceptance (the mock enforces limits the spec does
-  not state: n <= 10 images / 128 choices, embeddings dimensions <= 4096, video seconds
-  <= 60, image size "WxH", a non-empty image, a known usage `sort` and stats `group_by`,
-  which openapi.yaml should state); negative_data_rejection, missing_required_header,
+  would be reported); positive_data_acceptance (the numeric limits and the image size
+  shape are in openapi.yaml now, but the mock still refuses schema-valid requests on
+  meaning: an empty image file, an unknown usage `sort` or stats `group_by` dimension, a
+  tool_choice naming a tool that was not given); negative_data_rejection, missing_required_header,
   unsupported_method, use_after_free, ensure_resource_availability, max_response_time:
   about API behaviour beyond conformance, not this contract.
 """

@@ -84,7 +84,7 @@ def test_image_urls_are_served_by_the_mock_without_a_key(
     assert image.headers["content-type"] == "image/png"
     assert png_header(image.content) == (32, 16)
     assert client.get("/files/img_999999.png").status_code == 404
-    assert client.post("/v1/images/generations", json={**body, "size": "huge"}).status_code == 400
+    assert client.post("/v1/images/generations", json={**body, "size": "huge"}).status_code == 422
 
 
 def test_image_edits_read_the_multipart_upload(client: httpx.Client) -> None:

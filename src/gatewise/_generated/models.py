@@ -169,7 +169,7 @@ class CompletionRequest(GatewiseModel):
     """Penalise tokens that already appeared at all."""
     stop: str | list[str] | None = None
     """Sequences at which generation stops."""
-    n: int | None = Field(None, ge=1)
+    n: int | None = Field(None, ge=1, le=128)
     """Number of choices to generate."""
     seed: int | None = None
     """Seed for best-effort deterministic sampling."""
@@ -231,7 +231,7 @@ class EmbeddingRequest(GatewiseModel):
     """A text, a list of texts, or a list of token arrays."""
     encoding_format: Literal["float", "base64"] | str | None = None
     """Vectors as JSON floats or as base64 little-endian float32 (the SDK always returns floats)."""
-    dimensions: int | None = Field(None, ge=1)
+    dimensions: int | None = Field(None, ge=1, le=4096)
     """Shorten the vectors to this many dimensions (models that support it)."""
     user: str | None = None
     """An end-user id, for abuse monitoring."""
@@ -266,9 +266,9 @@ class ImageGenerateRequest(GatewiseModel):
     """A routed name, a `provider/model` id or a configured alias."""
     prompt: str
     """What to draw."""
-    n: int | None = Field(None, ge=1)
+    n: int | None = Field(None, ge=1, le=10)
     """Number of images."""
-    size: str | None = None
+    size: str | None = Field(None, pattern="^[1-9][0-9]{0,3}x[1-9][0-9]{0,3}$")
     """Image size, e.g. `1024x1024`, `1792x1024`."""
     quality: str | None = None
     """Quality, e.g. `standard` or `hd`."""
@@ -291,9 +291,9 @@ class ImageEditRequest(GatewiseModel):
     """The edit to make."""
     mask: bytes | None = None
     """A PNG whose transparent pixels mark where to edit."""
-    n: int | None = Field(None, ge=1)
+    n: int | None = Field(None, ge=1, le=10)
     """Number of images."""
-    size: str | None = None
+    size: str | None = Field(None, pattern="^[1-9][0-9]{0,3}x[1-9][0-9]{0,3}$")
     """Image size, e.g. `512x512`."""
     response_format: Literal["url", "b64_json"] | str | None = None
     """Return URLs or base64-encoded image data."""
@@ -319,7 +319,7 @@ class VideoRequest(GatewiseModel):
     """A video model, e.g. `byteplus/seedance`."""
     prompt: str
     """What the video shows."""
-    seconds: int | None = Field(None, ge=1)
+    seconds: int | None = Field(None, ge=1, le=60)
     """Length of the video in seconds."""
     resolution: str | None = None
     """Resolution, e.g. `720p` or `1080p`."""
@@ -1093,7 +1093,7 @@ class ChatCompletionRequest(GatewiseModel):
     response_format: ResponseFormat | None = None
     seed: int | None = None
     """Seed for best-effort deterministic sampling."""
-    n: int | None = Field(None, ge=1)
+    n: int | None = Field(None, ge=1, le=128)
     """Number of choices to generate."""
     user: str | None = None
     """An end-user id, for abuse monitoring."""

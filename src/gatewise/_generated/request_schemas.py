@@ -511,7 +511,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "max_tokens": {"type": "integer"},
             "messages": {"items": {"$ref": "#/components/schemas/ChatMessage"}, "type": "array"},
             "model": {"type": "string"},
-            "n": {"minimum": 1, "type": "integer"},
+            "n": {"maximum": 128, "minimum": 1, "type": "integer"},
             "parallel_tool_calls": {"type": "boolean"},
             "presence_penalty": {"type": "number"},
             "response_format": {"$ref": "#/components/schemas/ResponseFormat"},
@@ -560,7 +560,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "logprobs": {"type": "integer"},
             "max_tokens": {"type": "integer"},
             "model": {"type": "string"},
-            "n": {"minimum": 1, "type": "integer"},
+            "n": {"maximum": 128, "minimum": 1, "type": "integer"},
             "presence_penalty": {"type": "number"},
             "prompt": {
                 "oneOf": [{"type": "string"}, {"items": {"type": "string"}, "type": "array"}]
@@ -606,7 +606,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "EmbeddingRequest": {
         "properties": {
-            "dimensions": {"minimum": 1, "type": "integer"},
+            "dimensions": {"maximum": 4096, "minimum": 1, "type": "integer"},
             "encoding_format": {"enum": ["float", "base64"], "type": "string"},
             "input": {
                 "oneOf": [
@@ -636,10 +636,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "image": {"format": "binary", "type": "string"},
             "mask": {"format": "binary", "type": "string"},
             "model": {"type": "string"},
-            "n": {"minimum": 1, "type": "integer"},
+            "n": {"maximum": 10, "minimum": 1, "type": "integer"},
             "prompt": {"type": "string"},
             "response_format": {"enum": ["url", "b64_json"], "type": "string"},
-            "size": {"type": "string"},
+            "size": {"pattern": "^[1-9][0-9]{0,3}x[1-9][0-9]{0,3}$", "type": "string"},
             "user": {"type": "string"},
         },
         "required": ["model", "image", "prompt"],
@@ -648,11 +648,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "ImageGenerateRequest": {
         "properties": {
             "model": {"type": "string"},
-            "n": {"minimum": 1, "type": "integer"},
+            "n": {"maximum": 10, "minimum": 1, "type": "integer"},
             "prompt": {"type": "string"},
             "quality": {"type": "string"},
             "response_format": {"enum": ["url", "b64_json"], "type": "string"},
-            "size": {"type": "string"},
+            "size": {"pattern": "^[1-9][0-9]{0,3}x[1-9][0-9]{0,3}$", "type": "string"},
             "style": {"type": "string"},
             "user": {"type": "string"},
         },
@@ -725,7 +725,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "model": {"type": "string"},
             "prompt": {"type": "string"},
             "resolution": {"type": "string"},
-            "seconds": {"minimum": 1, "type": "integer"},
+            "seconds": {"maximum": 60, "minimum": 1, "type": "integer"},
             "seed": {"type": "integer"},
         },
         "required": ["model", "prompt"],

@@ -10,6 +10,7 @@ handlers', not checked here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -37,6 +38,7 @@ KEYWORDS = frozenset(
         "minItems",
         "minimum",
         "oneOf",
+        "pattern",
         "properties",
         "required",
         "type",
@@ -163,6 +165,8 @@ def _own_keywords(value: Any, schema: Schema, loc: Loc) -> list[Problem]:
             bounds = [f">= {low}"] if low is not None else []
             bounds += [f"<= {high}"] if high is not None else []
             problems.append(_problem(loc, f"must be {' and '.join(bounds)}"))
+    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
+        problems.append(_problem(loc, f"must match {schema['pattern']}"))
     if isinstance(value, dict):
         properties: Mapping[str, Schema] = schema.get("properties", {})
         for name in schema.get("required", ()):
