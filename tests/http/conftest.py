@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +107,3 @@ def client(gateway: Gateway) -> Iterator[Gatewise]:
 async def aclient(gateway: Gateway) -> AsyncIterator[AsyncGatewise]:
     async with AsyncGatewise(api_key=API_KEY, base_url=gateway.url, retry=FAST_RETRY) as c:
         yield c
-
-
-ClientCall = Callable[[Any], Any]
