@@ -190,12 +190,9 @@ def _query_params(
 
 
 def _form_value(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
+    """A multipart text field: scalars as in a query, anything else as JSON."""
+    if isinstance(value, (str, int, float)):
+        return _query_value(value)
     return pydantic_core.to_json(value).decode()
 
 
