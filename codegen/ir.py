@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 
 from .errors import CodegenError
 from .pytypes import PARAMS, PyType, annotation
+from .runtime import request_option_names
 from .spec import Schema, Spec, component_name, request_body_schema
 
 Location = Literal["path", "query", "body", "file"]
@@ -28,11 +29,9 @@ _EXTENSION_KEYS = frozenset(
 _JOB_KEYS = frozenset({"poll", "cancel", "id", "succeeded", "failed", "wait"})
 # The keyword arguments the wait method of a job adds to the submit method's.
 WAIT_PARAMS = ("on_progress", "wait_timeout", "poll_interval")
-# Names a generated method already uses for itself or for `**options: Unpack[RequestOptions]`.
-_RESERVED_PARAMS = frozenset(
-    {"self", "body", "options", "fallbacks"}
-    | {"extra_headers", "extra_query", "extra_body", "timeout", "retry", "attribution"}
-)
+# Names a generated method already uses for itself or for `**options: Unpack[RequestOptions]`
+# (read from the runtime's own RequestOptions, so a new option is reserved at once).
+_RESERVED_PARAMS = frozenset({"self", "body", "options", "fallbacks"}) | request_option_names()
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,10 @@ from ._errors import (
     PermissionDeniedError,
     ProviderUnavailableError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServerError,
+    StreamClosedError,
     UnprocessableEntityError,
 )
 from ._jobs import AsyncJob, Job
@@ -64,10 +66,12 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "RequestOptions",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryConfig",
     "ServerError",
     "Stream",
+    "StreamClosedError",
     "UnprocessableEntityError",
     "__version__",
 ]

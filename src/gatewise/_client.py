@@ -13,7 +13,13 @@ from typing import Any, ClassVar, Generic
 import httpx
 from typing_extensions import Self
 
-from ._config import DEFAULT_STREAM_IDLE_TIMEOUT, ClientConfig, derive_config, make_config
+from ._config import (
+    DEFAULT_MAX_EVENT_BYTES,
+    DEFAULT_STREAM_IDLE_TIMEOUT,
+    ClientConfig,
+    derive_config,
+    make_config,
+)
 from ._fallback import Cooldowns
 from ._generated.client import AsyncResources, SyncResources
 from ._http import DEFAULT_LIMITS, H, HttpClientHolder
@@ -42,6 +48,8 @@ class _ClientBase(Generic[H]):
         logger: logging.Logger | None = None,
         stream_idle_timeout: float | None = DEFAULT_STREAM_IDLE_TIMEOUT,
         fallback_cooldown: float | None = None,
+        max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
+        max_response_bytes: int | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, self._http_class):
             raise TypeError(
@@ -59,6 +67,8 @@ class _ClientBase(Generic[H]):
             models=models,
             logger=logger,
             stream_idle_timeout=stream_idle_timeout,
+            max_event_bytes=max_event_bytes,
+            max_response_bytes=max_response_bytes,
         )
         holder = HttpClientHolder(self._new_http_client, http_client)
         self._setup(config, holder, Cooldowns(fallback_cooldown))
@@ -89,6 +99,8 @@ class _ClientBase(Generic[H]):
         default_headers: Mapping[str, str] | None = None,
         default_attribution: Mapping[str, str] | None = None,
         stream_idle_timeout: float | None = None,
+        max_event_bytes: int | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self:
         """A copy with some settings replaced, sharing this client's connection pool."""
         config = derive_config(
@@ -99,6 +111,8 @@ class _ClientBase(Generic[H]):
             default_headers=default_headers,
             default_attribution=default_attribution,
             stream_idle_timeout=stream_idle_timeout,
+            max_event_bytes=max_event_bytes,
+            max_response_bytes=max_response_bytes,
         )
         clone = object.__new__(type(self))
         clone._setup(config, self._holder, self._cooldowns)

@@ -22,6 +22,7 @@ DEFAULT_BASE_URL = "http://localhost:8080"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_STREAM_IDLE_TIMEOUT = 60.0
+DEFAULT_MAX_EVENT_BYTES = 16 * 2**20
 USER_AGENT = f"gatewise-python/{__version__}"
 
 
@@ -38,6 +39,8 @@ class ClientConfig:
     models: Mapping[str, tuple[str, ...]]
     logger: logging.Logger
     stream_idle_timeout: float | None
+    max_event_bytes: int | None
+    max_response_bytes: int | None
     base_headers: Mapping[str, str] = field(repr=False)
 
 
@@ -65,6 +68,8 @@ def make_config(
     models: Mapping[str, Sequence[str]] | None,
     logger: logging.Logger | None,
     stream_idle_timeout: float | None,
+    max_event_bytes: int | None,
+    max_response_bytes: int | None,
 ) -> ClientConfig:
     """Check every argument and fill the gaps from the environment and the defaults."""
     key = api_key if api_key is not None else _env("GATEWISE_API_KEY") or _env("OPENAI_API_KEY")
@@ -98,6 +103,8 @@ def make_config(
         models=_check_models(models),
         logger=logger if logger is not None else logging.getLogger("gatewise"),
         stream_idle_timeout=stream_idle_timeout,
+        max_event_bytes=check_byte_limit("max_event_bytes", max_event_bytes),
+        max_response_bytes=check_byte_limit("max_response_bytes", max_response_bytes),
         base_headers=base_headers,
     )
 
@@ -111,6 +118,17 @@ def _check_key(key: str) -> str:
         # Say what is wrong without echoing the secret.
         raise ValueError("api_key must be ASCII without CR, LF or NUL")
     return key
+
+
+def check_byte_limit(name: str, value: int | None) -> int | None:
+    """A size limit in bytes: a positive int, or None for no limit."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int (bytes) or None, got {type(value).__name__}")
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
 
 
 def _check_models(models: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
@@ -131,6 +149,8 @@ def derive_config(
     default_headers: Mapping[str, str] | None,
     default_attribution: Mapping[str, str] | None,
     stream_idle_timeout: float | None,
+    max_event_bytes: int | None,
+    max_response_bytes: int | None,
 ) -> ClientConfig:
     """`config` with some settings replaced (with_options); headers and tags are merged."""
     if retry is None and max_retries is not None:
@@ -149,5 +169,9 @@ def derive_config(
         logger=config.logger,
         stream_idle_timeout=(
             stream_idle_timeout if stream_idle_timeout is not None else config.stream_idle_timeout
+        ),
+        max_event_bytes=max_event_bytes if max_event_bytes is not None else config.max_event_bytes,
+        max_response_bytes=(
+            max_response_bytes if max_response_bytes is not None else config.max_response_bytes
         ),
     )

@@ -16,6 +16,8 @@ GatewiseError
 │   ├── APITimeoutError
 │   └── IncompleteStreamError the stream ended before its terminal event
 ├── ResponseValidationError   the body does not fit the spec: .body, .response, .__cause__
+├── ResponseTooLargeError     an answer or one stream event over its limit: .limit
+├── StreamClosedError         a stream iterated after close()
 ├── AsyncJobFailed            .job, .error
 ├── AsyncJobTimeout           .job, .timeout
 └── AllProvidersFailed        .errors: list[tuple[str, GatewiseError]]
@@ -152,6 +154,19 @@ class ResponseValidationError(GatewiseError):
         super().__init__(message)
         self.body = body
         self.response = response
+
+
+class ResponseTooLargeError(GatewiseError):
+    """An answer (max_response_bytes) or one stream event (max_event_bytes) exceeded its
+    limit; `.limit` is that limit in bytes. Reading stopped there, so memory stays bounded."""
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class StreamClosedError(GatewiseError):
+    """A stream was iterated after `close()`."""
 
 
 class AsyncJobFailed(GatewiseError):

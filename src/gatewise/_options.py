@@ -20,3 +20,5 @@ class RequestOptions(TypedDict, total=False):
     retry: RetryConfig | None
     attribution: Mapping[str, str] | None
     stream_idle_timeout: float | None
+    max_event_bytes: int | None
+    max_response_bytes: int | None

@@ -19,7 +19,7 @@ import anyio
 import httpx
 import pydantic_core
 
-from ._config import ClientConfig, to_timeout
+from ._config import ClientConfig, check_byte_limit, to_timeout
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 C = TypeVar("C", bound="BaseModel")
 M = TypeVar("M", bound="BaseModel")
+V = TypeVar("V")
 
 _KNOWN_OPTIONS = frozenset(RequestOptions.__annotations__)
 
@@ -119,6 +120,9 @@ def build_request(
     unknown = set(options) - _KNOWN_OPTIONS
     if unknown:
         raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+    for limit in ("max_event_bytes", "max_response_bytes"):
+        if limit in options:
+            check_byte_limit(limit, options[limit])
     url = config.base_url + (_fill_path(op.path, path) if path else op.path)
     headers = dict(config.base_headers)
     attribution = options.get("attribution")
@@ -283,10 +287,13 @@ def _unreadable(content: bytes) -> object:
     raise AssertionError("a streamed RawResponse is parsed already")
 
 
+def _call_setting(options: RequestOptions, name: str, client_value: V) -> V:
+    """A per-call option when the call names it (None included: no limit), else the client's."""
+    return options.get(name, client_value)  # type: ignore[return-value]
+
+
 def _idle_timeout(config: ClientConfig, options: RequestOptions) -> float | None:
-    if "stream_idle_timeout" in options:
-        return options["stream_idle_timeout"]
-    return config.stream_idle_timeout
+    return _call_setting(options, "stream_idle_timeout", config.stream_idle_timeout)
 
 
 def _next_page_query(

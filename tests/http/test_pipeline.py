@@ -487,3 +487,17 @@ def test_callers_http_client_headers_and_cookies_are_sent(gateway: Gateway) -> N
     assert "session=s1" in sent["Cookie"]
     assert sent["Authorization"] == f"Bearer {API_KEY}"
     http.close()
+
+
+@pytest.mark.parametrize("name", ["max_event_bytes", "max_response_bytes"])
+def test_byte_limits_are_checked_at_construction_and_per_call(
+    gateway: Gateway, client: Gatewise, name: str
+) -> None:
+    with pytest.raises(ValueError, match=name):
+        Gatewise(**{name: 0})
+    with pytest.raises(TypeError, match=name):
+        client.with_options(**{name: "1 MiB"})
+    with pytest.raises(ValueError, match=name):
+        chat(client, **{name: -1})
+    assert gateway.requests == []
+    assert getattr(client.with_options(**{name: 1024})._config, name) == 1024
