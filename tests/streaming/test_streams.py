@@ -12,8 +12,7 @@ import pytest
 
 import gatewise
 from gatewise import AsyncGatewise, Gatewise
-
-from .scripted_server import Script, scripted_server
+from tests.rawserver import Script, scripted_server
 
 MESSAGES: Any = [{"role": "user", "content": "hi"}]
 

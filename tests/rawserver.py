@@ -1,7 +1,9 @@
-"""A tiny HTTP/1.1 server on 127.0.0.1 that answers with a scripted, chunk-by-chunk body.
+"""A tiny HTTP/1.1 server on 127.0.0.1 that misbehaves on cue: raw-socket answers.
 
-pytest-httpserver cannot stall mid-body, cut a chunked body short or split a CRLF across
-two network writes; this server can. It counts TCP connections, for pool-reuse tests.
+pytest-httpserver cannot stall mid-body, cut a chunked body short, split a CRLF across two
+network writes, trickle bytes or send a malformed head; this server can. `Script` is a
+chunked answer written chunk by chunk; `Raw` writes exactly the bytes given, head included.
+It records each request and counts TCP connections, for pool-reuse tests.
 """
 
 from __future__ import annotations
@@ -13,20 +15,54 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-Step = bytes | float | None  # bytes: one chunk; float: sleep; None: drop the connection now
+Step = bytes | float | None  # bytes: one write; float: sleep; None: drop the connection now
 
 
 @dataclass
 class Script:
+    """A chunked answer: each bytes step is sent as one chunk."""
+
     steps: Sequence[Step]
     status: int = 200
     content_type: str = "text/event-stream"
     finish: bool = True  # send the terminating zero-length chunk after the steps
 
+    def wire(self) -> Iterator[Step]:
+        yield (
+            f"HTTP/1.1 {self.status} X\r\nContent-Type: {self.content_type}\r\n"
+            "Transfer-Encoding: chunked\r\nX-Request-Id: req_stream\r\n\r\n"
+        ).encode()
+        for step in self.steps:
+            yield b"%x\r\n%s\r\n" % (len(step), step) if isinstance(step, bytes) else step
+        yield b"0\r\n\r\n" if self.finish else None
+
+
+@dataclass
+class Raw:
+    """An answer written exactly as given, head included; the connection is closed after it
+    unless `keep_open` (then the next request on it gets the next answer)."""
+
+    steps: Sequence[Step]
+    keep_open: bool = False
+
+    def wire(self) -> Iterator[Step]:
+        yield from self.steps
+        if not self.keep_open:
+            yield None
+
+
+Answer = Script | Raw
+
+
+def raw_answer(status: int, body: bytes, *headers: str) -> Raw:
+    """A complete Content-Length answer with the given extra header lines."""
+    head = [f"HTTP/1.1 {status} X", f"Content-Length: {len(body)}", *headers]
+    return Raw([("\r\n".join(head) + "\r\n\r\n").encode() + body], keep_open=True)
+
 
 @dataclass
 class ScriptedServer:
-    scripts: list[Script] = field(default_factory=list)
+    scripts: list[Answer] = field(default_factory=list)
     connections: int = 0
     requests: list[bytes] = field(default_factory=list)
     port: int = 0
@@ -70,30 +106,22 @@ def _serve_connection(server: ScriptedServer, conn: socket.socket, stop: threadi
                 return
             server.requests.append(request)
             script = server.scripts.pop(0) if len(server.scripts) > 1 else server.scripts[0]
-            head = (
-                f"HTTP/1.1 {script.status} X\r\nContent-Type: {script.content_type}\r\n"
-                "Transfer-Encoding: chunked\r\nX-Request-Id: req_stream\r\n\r\n"
-            )
             try:
-                conn.sendall(head.encode())
-                for step in script.steps:
+                for step in script.wire():
                     if step is None:
                         return
                     if isinstance(step, float):
                         if stop.wait(step):
                             return
                         continue
-                    conn.sendall(b"%x\r\n%s\r\n" % (len(step), step))
-                if script.finish:
-                    conn.sendall(b"0\r\n\r\n")
-                else:
-                    return
+                    conn.sendall(step)
             except OSError:
                 return
 
 
 @contextmanager
-def scripted_server(*scripts: Script) -> Iterator[ScriptedServer]:
+def scripted_server(*scripts: Answer) -> Iterator[ScriptedServer]:
+    """Serve `scripts` in order, one per request; the last one answers every later request."""
     server = ScriptedServer(scripts=list(scripts))
     stop = threading.Event()
     listener = socket.socket()
