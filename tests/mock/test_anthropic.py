@@ -163,3 +163,18 @@ def test_an_in_band_stream_error_is_an_anthropic_error_event(
         frames = sse_events(response.read().decode())
     assert [name for name, _ in frames] == ["message_start", "error"]
     assert json.loads(frames[-1][1])["error"]["type"] == "overloaded_error"
+
+
+def test_sampling_parameters_have_anthropics_bounds(client: httpx.Client) -> None:
+    for field, value in [
+        ("temperature", 1.5),
+        ("temperature", -0.5),
+        ("top_p", 1.1),
+        ("top_k", -1),
+    ]:
+        answer = client.post("/anthropic/v1/messages", json=message_body(**{field: value}))
+        assert answer.status_code == 400, (field, value)
+        assert answer.json()["error"]["type"] == "invalid_request_error"
+        assert field in answer.json()["error"]["message"]
+    fine = message_body(temperature=1, top_p=0, top_k=0)
+    assert client.post("/anthropic/v1/messages", json=fine).status_code == 200
