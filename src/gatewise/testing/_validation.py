@@ -16,13 +16,14 @@ from typing import Any
 
 from gatewise._generated.request_schemas import OPERATIONS, SCHEMAS
 
+from . import _clock
+
 Schema = Mapping[str, Any]
 Loc = tuple[str | int, ...]
 Problem = dict[str, Any]
 
 # The keywords `check` understands (tests/mock asserts the generated schemas use no other).
-# `format` is only enforced for "binary" (multipart files); date-times are parsed by the
-# handlers that read them.
+# `format` is enforced for "binary" (multipart files) and "date-time" (RFC 3339, _clock).
 KEYWORDS = frozenset(
     {
         "$ref",
@@ -167,6 +168,14 @@ def _own_keywords(value: Any, schema: Schema, loc: Loc) -> list[Problem]:
             problems.append(_problem(loc, f"must be {' and '.join(bounds)}"))
     if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
         problems.append(_problem(loc, f"must match {schema['pattern']}"))
+    if (
+        isinstance(value, str)
+        and schema.get("format") == "date-time"
+        and _clock.parse_date_time(value) is None
+    ):
+        problems.append(
+            _problem(loc, f"must be an RFC 3339 date-time with a time zone, e.g. {_clock.EXAMPLE}")
+        )
     if isinstance(value, dict):
         properties: Mapping[str, Schema] = schema.get("properties", {})
         for name in schema.get("required", ()):
