@@ -126,6 +126,28 @@ def test_expires_at_takes_any_offset_and_null_means_never(client: httpx.Client) 
     assert (never.status_code, never.json()["expires_at"]) == (201, None)
 
 
+def test_a_key_cannot_revoke_delete_or_deactivate_itself(
+    gw: MockGateway, client: httpx.Client, make_client: ClientFactory
+) -> None:
+    own = "/v1/admin/keys/key_admin"
+    for answer in (
+        client.post(f"{own}/revoke"),
+        client.delete(own),
+        client.patch(own, json={"active": False}),
+    ):
+        assert answer.status_code == 400
+        assert answer.json()["error"]["code"] == "key_in_use"
+        assert "lock you out" in answer.json()["error"]["message"]
+    assert client.get(own).json()["active"] is True
+    assert client.patch(own, json={"name": "root"}).json()["name"] == "root"
+    # Another admin key may revoke it; rotating one's own key is fine (the answer has the secret).
+    other = make_client(gw.create_key("second admin", ["admin"]))
+    rotated = client.post(f"{own}/rotate").json()["key"]
+    assert make_client(rotated).get(own).status_code == 200
+    assert other.post(f"{own}/revoke").status_code == 204
+    assert make_client(rotated).get(own).status_code == 401
+
+
 def test_scopes_are_validated_and_unknown_keys_are_404(client: httpx.Client) -> None:
     bad = client.post("/v1/admin/keys", json={"name": "x", "scopes": ["everything"]})
     assert bad.status_code == 422
