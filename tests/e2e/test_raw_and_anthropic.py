@@ -191,3 +191,20 @@ async def test_a_claude_model_anthropic_does_not_have_is_not_found(client: Any) 
 
     assert missing.value.status_code == 404
     assert "claude-9-opus" in str(missing.value)
+
+
+async def test_a_chat_temperature_is_clamped_into_the_bounds_the_passthrough_enforces(
+    client: Any, gateway: MockGateway
+) -> None:
+    # The translation's 0-1 clamp must agree with openapi.yaml's bounds, which the mock checks.
+    for temperature, sent in ((2.0, 1), (0.5, 0.5), (0, 0)):
+        answer = await maybe(
+            client.chat.completions.create(
+                model="anthropic/claude-3-5-sonnet",
+                messages=chat_message("warm"),
+                temperature=temperature,
+            )
+        )
+
+        assert answer.content == "warm"
+        assert gateway.requests.last.json["temperature"] == sent
