@@ -93,6 +93,8 @@ class Operation:
     fallback: bool
     job: JobSpec | None
     params: tuple[Param, ...]
+    # Header parameters with a string `default`: sent with it unless the caller sets them.
+    headers: tuple[tuple[str, str], ...]
     summary: str
     description: str
 
@@ -362,9 +364,30 @@ def _operation(
         fallback=fallback,
         job=job,
         params=params,
+        headers=_default_headers(spec, op_id, raw, shared),
         summary=str(raw.get("summary", "")).strip(),
         description=str(raw.get("description", "")).strip(),
     )
+
+
+def _default_headers(
+    spec: Spec, op_id: str, raw: Schema, shared: list[Any]
+) -> tuple[tuple[str, str], ...]:
+    """(name, default) of the header parameters that declare a default, in spec order."""
+    merged: dict[str, Any] = {}
+    for item in [*shared, *raw.get("parameters", [])]:  # the operation's own win
+        item = spec.resolve(item)
+        if item.get("in") == "header":
+            merged[str(item["name"]).lower()] = item
+    headers = []
+    for item in merged.values():
+        default = item.get("schema", {}).get("default")
+        if default is None:
+            continue
+        if not isinstance(default, str):
+            raise CodegenError(f"{op_id} header {item['name']!r}: the default must be a string")
+        headers.append((str(item["name"]), default))
+    return tuple(headers)
 
 
 def _job(spec: Spec, op_id: str, raw: Any, params: tuple[Param, ...], response: str) -> JobSpec:

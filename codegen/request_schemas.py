@@ -3,8 +3,8 @@
 `gatewise.testing` validates requests against these, so openapi.yaml is their only source
 and the installed mock needs no copy of the spec. Per operationId: the method, the path
 template, the request body (media type, whether it is required, its JSON Schema and the
-multipart fields that are files) and the query and path parameters (name, required,
-schema); plus the components/schemas those reach, `$ref`s kept as `#/components/schemas/X`.
+multipart fields that are files) and the query, path and header parameters (name,
+required, schema); plus the components/schemas those reach, `$ref`s kept as `#/components/schemas/X`.
 
 Built from the spec as written (`Spec.as_written`): string enums are NOT widened, because
 the mock must reject an unknown enum value exactly as the spec says, and inline bodies stay
@@ -49,7 +49,7 @@ _ANNOTATIONS = frozenset(
         "xml",
     }
 )
-_PARAMETER_PLACES = ("query", "path")
+_PARAMETER_PLACES = ("query", "path", "header")
 
 
 def request_schemas(spec: Spec) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -99,6 +99,11 @@ class MethodView:
         return self.op.stream.chunk if self.op.stream else None
 
     @property
+    def headers(self) -> str:
+        """`, headers=(...)` for an operation with default headers, else nothing."""
+        return f", headers={self.op.headers!r}" if self.op.headers else ""
+
+    @property
     def decoder(self) -> str:
         op = self.op
         items = "" if op.items_field == "data" else f", {op.items_field!r}"

@@ -723,10 +723,13 @@ _EVENT_HANDLERS: Mapping[
 
 
 def messages_route(
-    op: Operation[T], body: Mapping[str, object], model: str, path: str, logger: logging.Logger
+    op: Operation[T], body: Mapping[str, object], model: str, logger: logging.Logger
 ) -> Route[T]:
-    """A chat call for an Anthropic model: sent to the Messages endpoint `path`, its answer
-    (whole or streamed) translated back to what `op` returns."""
+    """A chat call for an Anthropic model: sent as the passthrough operation (client.anthropic
+    .messages.create: its path and its anthropic-version default), its answer (whole or
+    streamed) translated back to what `op` returns."""
+    from ._generated.resources.anthropic import _CREATE_ANTHROPIC_MESSAGE as messages
+
     translation = to_messages_request(body, logger=logger)
     answer = _answer_validator()
 
@@ -740,7 +743,11 @@ def messages_route(
     def events() -> StreamTranslator:
         return StreamTranslator(model, translation.forced_tool, logger=logger)
 
-    return Route(Operation(op.method, path, decode), translation.body, events)
+    return Route(
+        Operation(messages.method, messages.path, decode, messages.headers),
+        translation.body,
+        events,
+    )
 
 
 def _answer_validator() -> pydantic_core.SchemaValidator:

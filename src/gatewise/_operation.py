@@ -21,11 +21,13 @@ Decoder = Callable[[bytes], T]
 
 @dataclass(frozen=True, slots=True)
 class Operation(Generic[T]):
-    """One wire operation: `path` is a template such as "/v1/models/{model_id}"."""
+    """One wire operation: `path` is a template such as "/v1/models/{model_id}"; `headers`
+    are the spec's header defaults (`anthropic-version`), sent unless the caller sets them."""
 
     method: str
     path: str
     decode: Decoder[T]
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class Page(Sequence[T]):

@@ -131,6 +131,9 @@ def build_request(
     extra_headers = options.get("extra_headers")
     if extra_headers:
         headers.update(check_headers(extra_headers))
+    for name, value in op.headers:
+        if not any(given.lower() == name.lower() for given in headers):
+            headers[name] = value
     if op.method != "GET" and not any(name.lower() == "idempotency-key" for name in headers):
         # One key per call, reused by every retry, so the server can de-duplicate.
         headers["Idempotency-Key"] = f"gw-{uuid.uuid4().hex}"

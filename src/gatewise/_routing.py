@@ -1,6 +1,7 @@
 """Where a call goes on the wire. A chat call whose model's provider has its own API behind
-the gateway (the TRANSLATED_PROVIDERS table) is sent there, translated both ways by that
-provider's overlay module, loaded on first use; every other call goes out as it is.
+the gateway (TRANSLATED_PROVIDERS) is sent to that API's generated operation (its path and
+header defaults from the spec), translated both ways by that provider's overlay module,
+loaded on first use; every other call goes out as it is.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ T = TypeVar("T")
 
 CHAT_COMPLETIONS_PATH = "/v1/chat/completions"
 
-# Provider prefix -> the gateway path that takes its models' native request shape.
-TRANSLATED_PROVIDERS: Mapping[str, str] = {"anthropic": "/anthropic/v1/messages"}
+# Provider prefixes whose models the gateway serves in their own API's request shape.
+TRANSLATED_PROVIDERS = frozenset({"anthropic"})
 
 
 def translated_provider(model: str) -> str | None:
@@ -55,4 +56,4 @@ def route(op: Operation[T], body: Mapping[str, object] | None, logger: logging.L
         return Route(op, body)
     from ._anthropic import messages_route  # only callers of Anthropic models pay its import
 
-    return messages_route(op, body, model, TRANSLATED_PROVIDERS[provider], logger)
+    return messages_route(op, body, model, logger)

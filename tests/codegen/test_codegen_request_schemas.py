@@ -15,6 +15,7 @@ import pytest
 import yaml
 from codegen.errors import CodegenError
 from codegen.models import HEADER
+from codegen.render import generate_files
 from codegen.request_schemas import request_schemas
 from codegen.spec import load_spec
 from codegen_testkit import FIXTURE_SPEC, SpecEditor
@@ -53,6 +54,7 @@ def test_every_operation_has_its_method_path_body_and_parameters(
     assert set(operations) == spec_ids
     assert operations["getInfo"] == {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/info",
         "path_params": [],
@@ -189,3 +191,30 @@ def test_a_ref_into_a_schema_fails_naming_the_place(edited_spec: SpecEditor) -> 
 
     with pytest.raises(CodegenError, match=r"VideoRequest.model: \$ref .* may only refer to"):
         _generated(edited_spec(edit))
+
+
+def test_header_parameters_are_checked_and_their_defaults_sent_by_the_sdk(
+    edited_spec: SpecEditor,
+) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        document["paths"]["/v1/info"]["get"]["parameters"] = [
+            {
+                "name": "X-Version",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string", "enum": ["1", "2"], "default": "1"},
+            },
+            {"name": "X-Note", "in": "header", "schema": {"type": "string"}},
+        ]
+
+    spec = edited_spec(edit)
+    operations, _ = _generated(spec)
+    assert operations["getInfo"]["header"] == [
+        {"name": "X-Version", "required": True, "schema": {"enum": ["1", "2"], "type": "string"}},
+        {"name": "X-Note", "required": False, "schema": {"type": "string"}},
+    ]
+    # The SDK gets no argument for them; a default becomes the Operation's header default.
+    (module,) = [
+        text for text in generate_files(load_spec(spec)).values() if "_GET_INFO = " in text
+    ]
+    assert 'headers=(("X-Version", "1"),)' in module

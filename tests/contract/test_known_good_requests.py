@@ -27,6 +27,7 @@ USER = [{"role": "user", "content": "Say hello."}]
 CHAT = {"model": "openai/gpt-4o", "messages": USER}
 COMPLETION = {"model": "openai/gpt-3.5-turbo-instruct", "prompt": "The future is"}
 ANTHROPIC = {"model": "claude-3-5-sonnet-20241022", "max_tokens": 64, "messages": USER}
+ANTHROPIC_VERSION = {"anthropic-version": "2023-06-01"}
 STREAMED = {"stream": True, "stream_options": {"include_usage": True}}
 
 # (method, path, the case's parts, test id)
@@ -85,11 +86,16 @@ KNOWN_GOOD: list[tuple[str, str, dict[str, Any], str]] = [
         "model",
     ),
     ("GET", "/v1/info", {}, "info"),
-    ("POST", "/anthropic/v1/messages", {"body": ANTHROPIC}, "anthropic"),
     (
         "POST",
         "/anthropic/v1/messages",
-        {"body": {**ANTHROPIC, "stream": True}},
+        {"body": ANTHROPIC, "headers": ANTHROPIC_VERSION},
+        "anthropic",
+    ),
+    (
+        "POST",
+        "/anthropic/v1/messages",
+        {"body": {**ANTHROPIC, "stream": True}, "headers": ANTHROPIC_VERSION},
         "anthropic-stream",
     ),
     ("GET", "/v1/admin/keys", {"query": {"limit": 1, "active": True}}, "keys"),

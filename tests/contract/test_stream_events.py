@@ -108,7 +108,7 @@ SDK_MODELS: dict[str, type[BaseModel]] = {
 
 @pytest.fixture
 def http(gateway: MockGateway) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {gateway.api_key}"}
+    headers = {"Authorization": f"Bearer {gateway.api_key}", "anthropic-version": "2023-06-01"}
     with httpx.Client(base_url=gateway.url, headers=headers, timeout=10) as client:
         yield client
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gatewise import AuthenticationError, Page, PermissionDeniedError
+from gatewise import AuthenticationError, BadRequestError, Page, PermissionDeniedError
 from gatewise.testing import MockGateway
 from gatewise.types import APIKey, CreatedAPIKey
 
@@ -47,6 +47,17 @@ async def test_a_key_authenticates_until_rotated_and_its_new_secret_until_revoke
         await chat(make_client(api_key=rotated.key))
     assert revoked.value.code == "key_revoked"
     assert (await maybe(client.admin.keys.retrieve(created.id))).active is False
+
+
+async def test_revoking_the_key_a_client_holds_is_refused_at_once_not_retried(
+    client: Any, gateway: MockGateway
+) -> None:
+    with pytest.raises(BadRequestError) as refused:
+        await maybe(client.admin.keys.revoke("key_admin"))
+
+    assert refused.value.code == "key_in_use"
+    assert len(gateway.requests.to("/v1/admin/keys/key_admin/revoke")) == 1
+    assert (await maybe(client.admin.keys.retrieve("key_admin"))).active is True
 
 
 async def test_a_key_without_the_chat_scope_is_denied_chat_but_not_embeddings(

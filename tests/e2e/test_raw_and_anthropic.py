@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gatewise import RawResponse
+import pytest
+
+from gatewise import NotFoundError, RawResponse
 from gatewise.testing import MockGateway
 from gatewise.types import AnthropicMessage, AnthropicStreamEvent, ChatCompletion, CreatedAPIKey
 
@@ -135,3 +137,74 @@ async def test_an_anthropic_tool_use_streams_its_input_as_json_pieces(client: An
     pieces = [event.delta.partial_json for event in events if event.type == "content_block_delta"]
     assert "".join(pieces) == '{"city": "example city"}'
     assert events[-2].delta.stop_reason == "tool_use"
+
+
+async def test_the_passthrough_sends_anthropic_version_unless_the_caller_sets_one(
+    client: Any, gateway: MockGateway
+) -> None:
+    hello = [{"role": "user", "content": "Hello Claude"}]
+    raw = await maybe(
+        client.anthropic.messages.with_raw_response.create(
+            model=CLAUDE, max_tokens=64, messages=hello
+        )
+    )
+    own = await maybe(
+        client.anthropic.messages.with_raw_response.create(
+            model=CLAUDE,
+            max_tokens=64,
+            messages=hello,
+            extra_headers={"Anthropic-Version": "2023-01-01"},
+        )
+    )
+
+    assert raw.http_response.request.headers.get_list("anthropic-version") == ["2023-06-01"]
+    assert own.http_response.request.headers.get_list("anthropic-version") == ["2023-01-01"]
+    assert own.status_code == 200
+    assert raw.headers["request-id"] == raw.headers["x-request-id"]
+
+
+async def test_the_readmes_chain_reaches_claude_through_its_family_alias(
+    make_client: Any, gateway: MockGateway
+) -> None:
+    client = make_client(
+        models={"smart": ["openai/gpt-4o", "anthropic/claude-3-5-sonnet"]}, max_retries=0
+    )
+    gateway.faults.add("/v1/chat/completions", status=503, times=None)
+
+    answer = await maybe(
+        client.chat.completions.create(model="smart", messages=chat_message("hi Claude"))
+    )
+
+    assert answer.content == "hi Claude"
+    sent = gateway.requests.last
+    assert (sent.path, sent.json["model"]) == ("/anthropic/v1/messages", "claude-3-5-sonnet")
+    assert sent.headers["anthropic-version"] == "2023-06-01"
+
+
+async def test_a_claude_model_anthropic_does_not_have_is_not_found(client: Any) -> None:
+    with pytest.raises(NotFoundError) as missing:
+        await maybe(
+            client.chat.completions.create(
+                model="anthropic/claude-9-opus", messages=chat_message("hi")
+            )
+        )
+
+    assert missing.value.status_code == 404
+    assert "claude-9-opus" in str(missing.value)
+
+
+async def test_a_chat_temperature_is_clamped_into_the_bounds_the_passthrough_enforces(
+    client: Any, gateway: MockGateway
+) -> None:
+    # The translation's 0-1 clamp must agree with openapi.yaml's bounds, which the mock checks.
+    for temperature, sent in ((2.0, 1), (0.5, 0.5), (0, 0)):
+        answer = await maybe(
+            client.chat.completions.create(
+                model="anthropic/claude-3-5-sonnet",
+                messages=chat_message("warm"),
+                temperature=temperature,
+            )
+        )
+
+        assert answer.content == "warm"
+        assert gateway.requests.last.json["temperature"] == sent

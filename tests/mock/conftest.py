@@ -14,6 +14,9 @@ from .spec import SpecChecker, load_spec
 
 ClientFactory = Callable[..., httpx.Client]
 
+# What Anthropic's official SDK sends; the passthrough refuses a request without it.
+ANTHROPIC_VERSION = {"anthropic-version": "2023-06-01"}
+
 
 @pytest.fixture(scope="session")
 def spec_checker() -> SpecChecker | None:

@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
 from gatewise.testing import MockGateway
 
-from .conftest import ClientFactory
+from .conftest import ANTHROPIC_VERSION, ClientFactory
 from .spec import SpecChecker, sse_events
 
 WEATHER_TOOL = {
@@ -21,6 +22,12 @@ WEATHER_TOOL = {
         "required": ["city"],
     },
 }
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> httpx.Client:
+    """An httpx client holding the admin key and sending anthropic-version, as Anthropic's SDK."""
+    return make_client(headers=ANTHROPIC_VERSION)
 
 
 def message_body(text: str = "Hello Claude", **extra: Any) -> dict[str, Any]:
@@ -131,7 +138,7 @@ def test_overload_is_529_in_anthropic_shape_and_x_api_key_works(
     gw: MockGateway, make_client: ClientFactory
 ) -> None:
     gw.faults.add("/anthropic/v1/messages", status=529)
-    client = make_client(key=None, headers={"x-api-key": gw.api_key})
+    client = make_client(key=None, headers={"x-api-key": gw.api_key, **ANTHROPIC_VERSION})
     answer = client.post("/anthropic/v1/messages", json=message_body())
     assert answer.status_code == 529
     assert answer.json() == {
@@ -140,7 +147,7 @@ def test_overload_is_529_in_anthropic_shape_and_x_api_key_works(
     }
     assert client.post("/anthropic/v1/messages", json=message_body()).status_code == 200
     assert (
-        make_client(key="bad")
+        make_client(key="bad", headers=ANTHROPIC_VERSION)
         .post("/anthropic/v1/messages", json=message_body())
         .json()["error"]["type"]
         == "authentication_error"
@@ -163,3 +170,82 @@ def test_an_in_band_stream_error_is_an_anthropic_error_event(
         frames = sse_events(response.read().decode())
     assert [name for name, _ in frames] == ["message_start", "error"]
     assert json.loads(frames[-1][1])["error"]["type"] == "overloaded_error"
+
+
+def test_sampling_parameters_have_anthropics_bounds(client: httpx.Client) -> None:
+    for field, value in [
+        ("temperature", 1.5),
+        ("temperature", -0.5),
+        ("top_p", 1.1),
+        ("top_k", -1),
+    ]:
+        answer = client.post("/anthropic/v1/messages", json=message_body(**{field: value}))
+        assert answer.status_code == 400, (field, value)
+        assert answer.json()["error"]["type"] == "invalid_request_error"
+        assert field in answer.json()["error"]["message"]
+    fine = message_body(temperature=1, top_p=0, top_k=0)
+    assert client.post("/anthropic/v1/messages", json=fine).status_code == 200
+
+
+def test_answers_carry_anthropics_request_id_header_too(
+    gw: MockGateway, client: httpx.Client
+) -> None:
+    gw.faults.add("/anthropic/v1/messages", status=529)
+    for answer in (
+        client.post("/anthropic/v1/messages", json=message_body()),
+        client.post("/anthropic/v1/messages", json=message_body()),
+        client.post("/anthropic/v1/messages", json={}),
+    ):
+        assert answer.headers["request-id"] == answer.headers["x-request-id"]
+        assert answer.headers["request-id"].startswith("req_")
+
+
+def test_the_anthropic_version_header_is_required_as_anthropic_requires_it(
+    make_client: ClientFactory,
+) -> None:
+    versionless = make_client()
+    missing = versionless.post("/anthropic/v1/messages", json=message_body())
+    assert missing.status_code == 400
+    assert missing.json()["error"] == {
+        "type": "invalid_request_error",
+        "message": "anthropic-version: header parameter required",
+    }
+    unknown = versionless.post(
+        "/anthropic/v1/messages", json=message_body(), headers={"anthropic-version": "2099-01-01"}
+    )
+    assert unknown.status_code == 400
+    assert "anthropic-version" in unknown.json()["error"]["message"]
+    for version in ("2023-06-01", "2023-01-01"):
+        answer = versionless.post(
+            "/anthropic/v1/messages", json=message_body(), headers={"Anthropic-Version": version}
+        )
+        assert answer.status_code == 200, version
+
+
+def test_family_aliases_name_the_newest_dated_model_as_anthropics_do(
+    gw: MockGateway, client: httpx.Client
+) -> None:
+    for alias in ("claude-3-5-sonnet", "claude-3-5-sonnet-latest", "claude-3-5-sonnet-20241022"):
+        answer = client.post("/anthropic/v1/messages", json=message_body(model=alias))
+        assert answer.status_code == 200, alias
+        assert answer.json()["model"] == "claude-3-5-sonnet-20241022"
+    haiku = client.post("/anthropic/v1/messages", json=message_body(model="claude-3-5-haiku"))
+    assert haiku.json()["model"] == "claude-3-5-haiku-20241022"
+    assert gw.requests.last.json is not None
+    assert gw.requests.last.json["model"] == "claude-3-5-haiku"  # recorded as sent
+
+
+def test_a_model_anthropic_does_not_have_is_a_404_not_found_error(client: httpx.Client) -> None:
+    for model in (
+        "claude-9-opus",
+        "claude-3-5-sonnet-20990101",
+        "claude-3-5-sonnet-latest-latest",
+        "anthropic/claude-3-5-sonnet-20241022",  # the passthrough takes Anthropic's own names
+        "gpt-4o",
+    ):
+        answer = client.post("/anthropic/v1/messages", json=message_body(model=model))
+        assert answer.status_code == 404, model
+        error = answer.json()["error"]
+        assert error["type"] == "not_found_error"
+        assert model in error["message"]
+        assert "claude-3-5-sonnet-latest" in error["message"]  # the names it does take

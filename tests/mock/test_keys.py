@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from gatewise.testing import MockGateway
 
@@ -82,6 +83,69 @@ def test_deactivated_and_expired_keys_get_401(
     assert (
         user.post("/v1/chat/completions", json=chat_body()).json()["error"]["code"] == "key_expired"
     )
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "",
+        "2027-01-01",  # a bare date
+        "2027-01-01T00:00:00",  # no time zone
+        "2027-01-01 00:00:00Z",
+        "2027-13-01T00:00:00Z",
+        "tomorrow",
+        " 2027-01-01T00:00:00Z",
+    ],
+)
+def test_expires_at_must_be_an_rfc_3339_date_time_with_a_time_zone(
+    gw: MockGateway, client: httpx.Client, stamp: str
+) -> None:
+    created = client.post("/v1/admin/keys", json={"name": "x", "expires_at": stamp})
+    assert created.status_code == 422
+    assert created.json()["error"]["details"]["errors"][0]["loc"] == ["expires_at"]
+    assert "RFC 3339" in created.json()["error"]["message"]
+    key = client.post("/v1/admin/keys", json={"name": "y"}).json()
+    patched = client.patch(f"/v1/admin/keys/{key['id']}", json={"expires_at": stamp})
+    assert patched.status_code == 422
+    assert client.get(f"/v1/admin/keys/{key['id']}").json()["expires_at"] is None
+    usage = client.get("/v1/admin/keys/usage", params={"since": stamp})
+    assert usage.status_code == 422
+    with pytest.raises(ValueError, match="RFC 3339"):
+        gw.create_key(expires_at=stamp)
+
+
+def test_expires_at_takes_any_offset_and_null_means_never(client: httpx.Client) -> None:
+    created = client.post(
+        "/v1/admin/keys", json={"name": "x", "expires_at": "2999-01-01t02:00:00.5+02:00"}
+    )
+    assert created.status_code == 201
+    assert created.json()["expires_at"] == "2999-01-01T00:00:00.500Z"
+    path = f"/v1/admin/keys/{created.json()['id']}"
+    assert client.patch(path, json={"expires_at": None}).json()["expires_at"] is None
+    never = client.post("/v1/admin/keys", json={"name": "y", "expires_at": None})
+    assert (never.status_code, never.json()["expires_at"]) == (201, None)
+
+
+def test_a_key_cannot_revoke_delete_or_deactivate_itself(
+    gw: MockGateway, client: httpx.Client, make_client: ClientFactory
+) -> None:
+    own = "/v1/admin/keys/key_admin"
+    for answer in (
+        client.post(f"{own}/revoke"),
+        client.delete(own),
+        client.patch(own, json={"active": False}),
+    ):
+        assert answer.status_code == 400
+        assert answer.json()["error"]["code"] == "key_in_use"
+        assert "lock you out" in answer.json()["error"]["message"]
+    assert client.get(own).json()["active"] is True
+    assert client.patch(own, json={"name": "root"}).json()["name"] == "root"
+    # Another admin key may revoke it; rotating one's own key is fine (the answer has the secret).
+    other = make_client(gw.create_key("second admin", ["admin"]))
+    rotated = client.post(f"{own}/rotate").json()["key"]
+    assert make_client(rotated).get(own).status_code == 200
+    assert other.post(f"{own}/revoke").status_code == 204
+    assert make_client(rotated).get(own).status_code == 401
 
 
 def test_scopes_are_validated_and_unknown_keys_are_404(client: httpx.Client) -> None:

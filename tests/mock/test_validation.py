@@ -208,3 +208,46 @@ def test_multipart_fields_are_converted_and_checked_against_the_spec(
     ]
     answer = client.post("/v1/images/edits", data={**fields, "n": "1"}, files=image)
     assert answer.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "refused", "accepted"),
+    [
+        ("temperature", [-0.1, 2.01], [0, 2]),
+        ("top_p", [-0.1, 1.5], [0, 1]),
+        ("frequency_penalty", [-2.5, 2.5], [-2, 2]),
+        ("presence_penalty", [-2.5, 2.5], [-2, 2]),
+        ("max_tokens", [0], [1]),
+        ("max_completion_tokens", [0], [1]),
+        ("top_logprobs", [-1, 21], [0, 20]),
+    ],
+)
+def test_chat_sampling_parameters_have_openais_bounds(
+    client: httpx.Client, field: str, refused: list[float], accepted: list[float]
+) -> None:
+    for value in refused:
+        answer = client.post("/v1/chat/completions", json=chat_body(**{field: value}))
+        assert [field] in [problem["loc"] for problem in errors(answer)], value
+    for value in accepted:
+        answer = client.post("/v1/chat/completions", json=chat_body(**{field: value}))
+        assert answer.status_code == 200, (value, answer.text)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("temperature", 2.5),
+        ("top_p", 1.1),
+        ("frequency_penalty", -3),
+        ("presence_penalty", 3),
+        ("max_tokens", -1),
+        ("logprobs", 6),
+    ],
+)
+def test_completion_sampling_parameters_have_openais_bounds(
+    client: httpx.Client, field: str, value: float
+) -> None:
+    body = {"model": "openai/gpt-3.5-turbo-instruct", "prompt": "Hi", field: value}
+    assert [field] in [
+        problem["loc"] for problem in errors(client.post("/v1/completions", json=body))
+    ]

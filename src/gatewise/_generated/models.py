@@ -155,17 +155,17 @@ class CompletionRequest(GatewiseModel):
     """The prompt, or several prompts."""
     stream: bool | None = None
     """Stream the answer as server-sent CompletionChunk events."""
-    max_tokens: int | None = None
+    max_tokens: int | None = Field(None, ge=0)
     """Maximum number of tokens to generate."""
-    temperature: float | None = None
+    temperature: float | None = Field(None, ge=0.0, le=2.0)
     """Sampling temperature; higher is more random."""
-    top_p: float | None = None
+    top_p: float | None = Field(None, ge=0.0, le=1.0)
     """Nucleus sampling probability mass."""
     top_k: int | None = None
     """Sample only from the k most likely tokens (providers that support it)."""
-    frequency_penalty: float | None = None
+    frequency_penalty: float | None = Field(None, ge=-2.0, le=2.0)
     """Penalise tokens by how often they already appeared."""
-    presence_penalty: float | None = None
+    presence_penalty: float | None = Field(None, ge=-2.0, le=2.0)
     """Penalise tokens that already appeared at all."""
     stop: str | list[str] | None = None
     """Sequences at which generation stops."""
@@ -177,7 +177,7 @@ class CompletionRequest(GatewiseModel):
     """An end-user id, for abuse monitoring."""
     echo: bool | None = None
     """Repeat the prompt before the completion."""
-    logprobs: int | None = None
+    logprobs: int | None = Field(None, ge=0, le=5)
     """Return log probabilities of this many most likely tokens."""
     suffix: str | None = None
     """Text that follows the completion (insert mode)."""
@@ -1070,19 +1070,19 @@ class ChatCompletionRequest(GatewiseModel):
     """The conversation so far."""
     stream: bool | None = None
     """Stream the answer as server-sent ChatCompletionChunk events."""
-    temperature: float | None = None
+    temperature: float | None = Field(None, ge=0.0, le=2.0)
     """Sampling temperature; higher is more random."""
-    max_tokens: int | None = None
+    max_tokens: int | None = Field(None, ge=1)
     """Maximum number of tokens to generate."""
-    max_completion_tokens: int | None = None
+    max_completion_tokens: int | None = Field(None, ge=1)
     """Maximum number of completion tokens, reasoning included (newer OpenAI models)."""
-    top_p: float | None = None
+    top_p: float | None = Field(None, ge=0.0, le=1.0)
     """Nucleus sampling probability mass."""
     top_k: int | None = None
     """Sample only from the k most likely tokens (providers that support it)."""
-    frequency_penalty: float | None = None
+    frequency_penalty: float | None = Field(None, ge=-2.0, le=2.0)
     """Penalise tokens by how often they already appeared."""
-    presence_penalty: float | None = None
+    presence_penalty: float | None = Field(None, ge=-2.0, le=2.0)
     """Penalise tokens that already appeared at all."""
     stop: str | list[str] | None = None
     """Up to four sequences at which generation stops."""
@@ -1101,7 +1101,7 @@ class ChatCompletionRequest(GatewiseModel):
     """Allow several tool calls in one answer."""
     logprobs: bool | None = None
     """Return log probabilities of the output tokens."""
-    top_logprobs: int | None = None
+    top_logprobs: int | None = Field(None, ge=0, le=20)
     """Number of most likely tokens to return per position (needs `logprobs`)."""
     stream_options: StreamOptions | None = None
     template_id: str | None = None
@@ -1153,11 +1153,11 @@ class AnthropicMessagesRequest(GatewiseModel):
     """The system prompt, as text or text blocks."""
     stop_sequences: list[str] | None = None
     """Sequences at which generation stops."""
-    temperature: float | None = None
+    temperature: float | None = Field(None, ge=0.0, le=1.0)
     """Sampling temperature, 0 to 1."""
-    top_p: float | None = None
+    top_p: float | None = Field(None, ge=0.0, le=1.0)
     """Nucleus sampling probability mass."""
-    top_k: int | None = None
+    top_k: int | None = Field(None, ge=0)
     """Sample only from the k most likely tokens."""
     tools: list[AnthropicTool] | None = None
     """Tools the model may use."""

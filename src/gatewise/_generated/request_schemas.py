@@ -3,9 +3,9 @@
 
 What the mock gateway (`gatewise.testing`) validates requests against. `OPERATIONS`, by
 operationId: `method`, `path` (template), `body` (None, or `content_type`, `required`,
-`schema`, `binary`: the multipart fields that are files), `query` and `path_params` (each
-`name`, `required`, `schema`). `SCHEMAS`: the components/schemas those reach, which their
-`$ref`s (`#/components/schemas/<name>`) name.
+`schema`, `binary`: the multipart fields that are files), `query`, `path_params` and
+`header` (each `name`, `required`, `schema`). `SCHEMAS`: the components/schemas those
+reach, which their `$ref`s (`#/components/schemas/<name>`) name.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 OPERATIONS: dict[str, dict[str, Any]] = {
     "cancelVideo": {
         "body": None,
+        "header": [],
         "method": "POST",
         "path": "/v1/videos/{task_id}/cancel",
         "path_params": [{"name": "task_id", "required": True, "schema": {"type": "string"}}],
@@ -22,6 +23,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "configHistory": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/admin/config/history",
         "path_params": [],
@@ -34,6 +36,13 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/AnthropicMessagesRequest"},
         },
+        "header": [
+            {
+                "name": "anthropic-version",
+                "required": True,
+                "schema": {"enum": ["2023-06-01", "2023-01-01", "2026-10-21"], "type": "string"},
+            }
+        ],
         "method": "POST",
         "path": "/anthropic/v1/messages",
         "path_params": [],
@@ -46,6 +55,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/ChatCompletionRequest"},
         },
+        "header": [],
         "method": "POST",
         "path": "/v1/chat/completions",
         "path_params": [],
@@ -58,6 +68,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/CompletionRequest"},
         },
+        "header": [],
         "method": "POST",
         "path": "/v1/completions",
         "path_params": [],
@@ -70,6 +81,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/ConfigWriteRequest"},
         },
+        "header": [],
         "method": "POST",
         "path": "/v1/admin/config",
         "path_params": [],
@@ -82,6 +94,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/EmbeddingRequest"},
         },
+        "header": [],
         "method": "POST",
         "path": "/v1/embeddings",
         "path_params": [],
@@ -94,6 +107,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/ImageGenerateRequest"},
         },
+        "header": [],
         "method": "POST",
         "path": "/v1/images/generations",
         "path_params": [],
@@ -106,6 +120,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/APIKeyCreateRequest"},
         },
+        "header": [],
         "method": "POST",
         "path": "/v1/admin/keys",
         "path_params": [],
@@ -118,6 +133,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/VideoRequest"},
         },
+        "header": [],
         "method": "POST",
         "path": "/v1/videos",
         "path_params": [],
@@ -125,6 +141,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "deleteConfig": {
         "body": None,
+        "header": [],
         "method": "DELETE",
         "path": "/v1/admin/config",
         "path_params": [],
@@ -132,6 +149,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "deleteKey": {
         "body": None,
+        "header": [],
         "method": "DELETE",
         "path": "/v1/admin/keys/{key_id}",
         "path_params": [{"name": "key_id", "required": True, "schema": {"type": "string"}}],
@@ -139,6 +157,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "deleteLogs": {
         "body": None,
+        "header": [],
         "method": "DELETE",
         "path": "/v1/admin/logs",
         "path_params": [],
@@ -158,6 +177,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/ImageEditRequest"},
         },
+        "header": [],
         "method": "POST",
         "path": "/v1/images/edits",
         "path_params": [],
@@ -165,6 +185,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "getConfig": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/admin/config",
         "path_params": [],
@@ -172,15 +193,31 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "getDashboard": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/admin/dashboard",
         "path_params": [],
         "query": [],
     },
-    "getHealth": {"body": None, "method": "GET", "path": "/health", "path_params": [], "query": []},
-    "getInfo": {"body": None, "method": "GET", "path": "/v1/info", "path_params": [], "query": []},
+    "getHealth": {
+        "body": None,
+        "header": [],
+        "method": "GET",
+        "path": "/health",
+        "path_params": [],
+        "query": [],
+    },
+    "getInfo": {
+        "body": None,
+        "header": [],
+        "method": "GET",
+        "path": "/v1/info",
+        "path_params": [],
+        "query": [],
+    },
     "keyUsage": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/admin/keys/usage",
         "path_params": [],
@@ -202,6 +239,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "listKeys": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/admin/keys",
         "path_params": [],
@@ -217,6 +255,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "listLogs": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/admin/logs",
         "path_params": [],
@@ -239,6 +278,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "listModels": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/models",
         "path_params": [],
@@ -249,6 +289,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "listPlugins": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/admin/plugins",
         "path_params": [],
@@ -256,6 +297,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "listProviders": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/admin/providers",
         "path_params": [],
@@ -263,6 +305,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "logStats": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/admin/logs/stats",
         "path_params": [],
@@ -282,6 +325,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "retrieveKey": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/admin/keys/{key_id}",
         "path_params": [{"name": "key_id", "required": True, "schema": {"type": "string"}}],
@@ -289,6 +333,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "retrieveModel": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/models/{model_id}",
         "path_params": [{"name": "model_id", "required": True, "schema": {"type": "string"}}],
@@ -296,6 +341,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "retrieveVideo": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/videos/{task_id}",
         "path_params": [{"name": "task_id", "required": True, "schema": {"type": "string"}}],
@@ -303,6 +349,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "revokeKey": {
         "body": None,
+        "header": [],
         "method": "POST",
         "path": "/v1/admin/keys/{key_id}/revoke",
         "path_params": [{"name": "key_id", "required": True, "schema": {"type": "string"}}],
@@ -315,6 +362,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/ConfigRollbackRequest"},
         },
+        "header": [],
         "method": "POST",
         "path": "/v1/admin/config/rollback",
         "path_params": [],
@@ -322,6 +370,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "rotateKey": {
         "body": None,
+        "header": [],
         "method": "POST",
         "path": "/v1/admin/keys/{key_id}/rotate",
         "path_params": [{"name": "key_id", "required": True, "schema": {"type": "string"}}],
@@ -329,6 +378,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     },
     "searchModels": {
         "body": None,
+        "header": [],
         "method": "GET",
         "path": "/v1/models/search",
         "path_params": [],
@@ -341,6 +391,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/ConfigWriteRequest"},
         },
+        "header": [],
         "method": "PATCH",
         "path": "/v1/admin/config",
         "path_params": [],
@@ -353,6 +404,7 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "required": True,
             "schema": {"$ref": "#/components/schemas/APIKeyUpdateRequest"},
         },
+        "header": [],
         "method": "PATCH",
         "path": "/v1/admin/keys/{key_id}",
         "path_params": [{"name": "key_id", "required": True, "schema": {"type": "string"}}],
@@ -475,11 +527,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                     },
                 ]
             },
-            "temperature": {"type": "number"},
+            "temperature": {"maximum": 1, "minimum": 0, "type": "number"},
             "tool_choice": {"$ref": "#/components/schemas/AnthropicToolChoice"},
             "tools": {"items": {"$ref": "#/components/schemas/AnthropicTool"}, "type": "array"},
-            "top_k": {"type": "integer"},
-            "top_p": {"type": "number"},
+            "top_k": {"minimum": 0, "type": "integer"},
+            "top_p": {"maximum": 1, "minimum": 0, "type": "number"},
         },
         "required": ["model", "messages", "max_tokens"],
         "type": "object",
@@ -505,29 +557,29 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "ChatCompletionRequest": {
         "properties": {
-            "frequency_penalty": {"type": "number"},
+            "frequency_penalty": {"maximum": 2, "minimum": -2, "type": "number"},
             "logprobs": {"type": "boolean"},
-            "max_completion_tokens": {"type": "integer"},
-            "max_tokens": {"type": "integer"},
+            "max_completion_tokens": {"minimum": 1, "type": "integer"},
+            "max_tokens": {"minimum": 1, "type": "integer"},
             "messages": {"items": {"$ref": "#/components/schemas/ChatMessage"}, "type": "array"},
             "model": {"type": "string"},
             "n": {"maximum": 128, "minimum": 1, "type": "integer"},
             "parallel_tool_calls": {"type": "boolean"},
-            "presence_penalty": {"type": "number"},
+            "presence_penalty": {"maximum": 2, "minimum": -2, "type": "number"},
             "response_format": {"$ref": "#/components/schemas/ResponseFormat"},
             "route_tag": {"type": "string"},
             "seed": {"type": "integer"},
             "stop": {"oneOf": [{"type": "string"}, {"items": {"type": "string"}, "type": "array"}]},
             "stream": {"type": "boolean"},
             "stream_options": {"$ref": "#/components/schemas/StreamOptions"},
-            "temperature": {"type": "number"},
+            "temperature": {"maximum": 2, "minimum": 0, "type": "number"},
             "template_id": {"type": "string"},
             "template_variables": {"type": "object"},
             "tool_choice": {"$ref": "#/components/schemas/ToolChoice"},
             "tools": {"items": {"$ref": "#/components/schemas/Tool"}, "type": "array"},
             "top_k": {"type": "integer"},
-            "top_logprobs": {"type": "integer"},
-            "top_p": {"type": "number"},
+            "top_logprobs": {"maximum": 20, "minimum": 0, "type": "integer"},
+            "top_p": {"maximum": 1, "minimum": 0, "type": "number"},
             "user": {"type": "string"},
         },
         "required": ["model", "messages"],
@@ -556,12 +608,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "CompletionRequest": {
         "properties": {
             "echo": {"type": "boolean"},
-            "frequency_penalty": {"type": "number"},
-            "logprobs": {"type": "integer"},
-            "max_tokens": {"type": "integer"},
+            "frequency_penalty": {"maximum": 2, "minimum": -2, "type": "number"},
+            "logprobs": {"maximum": 5, "minimum": 0, "type": "integer"},
+            "max_tokens": {"minimum": 0, "type": "integer"},
             "model": {"type": "string"},
             "n": {"maximum": 128, "minimum": 1, "type": "integer"},
-            "presence_penalty": {"type": "number"},
+            "presence_penalty": {"maximum": 2, "minimum": -2, "type": "number"},
             "prompt": {
                 "oneOf": [{"type": "string"}, {"items": {"type": "string"}, "type": "array"}]
             },
@@ -570,9 +622,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "stream": {"type": "boolean"},
             "stream_options": {"$ref": "#/components/schemas/StreamOptions"},
             "suffix": {"type": "string"},
-            "temperature": {"type": "number"},
+            "temperature": {"maximum": 2, "minimum": 0, "type": "number"},
             "top_k": {"type": "integer"},
-            "top_p": {"type": "number"},
+            "top_p": {"maximum": 1, "minimum": 0, "type": "number"},
             "user": {"type": "string"},
         },
         "required": ["model", "prompt"],

@@ -1,6 +1,8 @@
 """Handlers of the admin paths (/v1/admin/...): keys, config, logs, providers, dashboard.
 
 Thin: each parses its query or body and calls one store method under the state lock.
+A key cannot revoke, delete or deactivate itself (400 `key_in_use`); it may rotate itself
+(the answer carries the new secret, the old one stops working at once).
 Pages are `{"object": "list", "data": [...], "has_more": bool, "total": n}`.
 """
 
@@ -13,6 +15,7 @@ from starlette.responses import Response
 
 from . import _catalogue, _clock
 from ._call import Call
+from ._errors import MockError
 from ._openai_api import json_response
 
 _MAX_PAGE = 1000
@@ -38,7 +41,21 @@ async def retrieve_key(call: Call) -> Response:
         return json_response(call.state.keys.get(call.params["key_id"]).public())
 
 
+def _refuse_own_key(call: Call, action: str) -> None:
+    """Revoking, deleting or deactivating the key a request is authenticated with would lock
+    its caller out (the mock's own admin key with it): a 400, since a 409 would be retried."""
+    if call.key is not None and call.key.id == call.params["key_id"]:
+        raise MockError(
+            400,
+            f"This request is authenticated with key {call.key.id!r}: {action} it would lock "
+            "you out. Use another admin key.",
+            code="key_in_use",
+        )
+
+
 async def update_key(call: Call) -> Response:
+    if call.body.get("active") is False:
+        _refuse_own_key(call, "deactivating")
     with call.state.lock:
         return json_response(
             call.state.keys.update(call.params["key_id"], dict(call.body)).public()
@@ -46,12 +63,14 @@ async def update_key(call: Call) -> Response:
 
 
 async def delete_key(call: Call) -> Response:
+    _refuse_own_key(call, "deleting")
     with call.state.lock:
         call.state.keys.delete(call.params["key_id"])
     return Response(status_code=204)
 
 
 async def revoke_key(call: Call) -> Response:
+    _refuse_own_key(call, "revoking")
     with call.state.lock:
         call.state.keys.revoke(call.params["key_id"])
     return Response(status_code=204)

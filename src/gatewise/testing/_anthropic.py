@@ -4,6 +4,12 @@ Answers echo the last user text; with tools (and tool_choice not "none") they ho
 tool_use block whose input is built from the tool's input_schema. Streams are the
 Messages events: message_start, ping, content_block_start/delta/stop per block,
 message_delta (stop_reason, cumulative output_tokens), message_stop.
+
+Strict as Anthropic is: the spec's `anthropic-version` header is required (a 400 without
+it or with a version the spec does not list); the model must be one of the catalogue's
+Claude models or a family alias of one (`_catalogue.ANTHROPIC_ALIASES`, resolved by
+`model_gate`, and named so in the answer), else a 404 not_found_error; every answer carries
+`request-id` (what Anthropic's SDKs read) besides X-Request-Id.
 """
 
 from __future__ import annotations
@@ -112,13 +118,15 @@ def build_message(call: Call, body: Mapping[str, Any]) -> dict[str, Any]:
     hit = check_cache(call)
     call.log.prompt_tokens = input_tokens
     call.log.completion_tokens = output_tokens
-    call.log.cost_usd = cost(str(body["model"]), input_tokens, output_tokens, hit)
+    # The model the gate resolved: an alias answers with the dated model, as Anthropic does.
+    model = call.log.model or str(body["model"])
+    call.log.cost_usd = cost(model, input_tokens, output_tokens, hit)
     return {
         "id": f"msg_{call.trace_id[6:30]}",
         "type": "message",
         "role": "assistant",
         "content": content,
-        "model": body["model"],
+        "model": model,
         "stop_reason": stop_reason,
         "stop_sequence": stop_sequence,
         "usage": {

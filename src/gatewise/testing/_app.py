@@ -1,9 +1,10 @@
 """The ASGI app: routing on the raw path, then one pipeline for every request.
 
 Pipeline: record the request -> route (404/405) -> scripted fault -> auth (401/403)
--> request checks against the spec (400/422) -> model gate (routing, quota, fault models) -> handler;
-model calls are then logged and counted against their key. Routing splits the *raw*
-path so a percent-encoded id (`/v1/models/openai%2Fgpt-4o`) stays one segment.
+-> request checks against the spec: headers, query, body (400/422) -> model gate
+(routing, quota, fault models) -> handler; model calls are then logged and counted
+against their key. Routing splits the *raw* path so a percent-encoded id
+(`/v1/models/openai%2Fgpt-4o`) stays one segment.
 """
 
 from __future__ import annotations
@@ -249,6 +250,9 @@ class MockApp:
             response = JSONResponse(payload, status_code=500)
         if route is not None and route.traced:
             response.headers["X-Trace-Id"] = call.trace_id
+        if anthropic:
+            # The same id under the name Anthropic's SDKs read (`_request_id` on their answers).
+            response.headers["request-id"] = request_id
         if route is not None and route.model_call:
             self._account(call, response.status_code)
         return response
@@ -281,20 +285,21 @@ class MockApp:
                 call.stream_fault = fault
         if route.scope is not None:
             call.log.stage = "auth"
-            anthropic = call.path.startswith("/anthropic/")
             with self.state.lock:
                 call.key = self.state.keys.authenticate(
-                    _bearer(call.request, anthropic), route.scope
+                    _bearer(call.request, call.anthropic), route.scope
                 )
         call.log.stage = "validation"
         if json_error is not None:
             raise MockError(400, f"The body is not valid JSON: {json_error}", code="invalid_json")
         if route.operation_id is not None:
-            query = call.request.query_params.getlist
-            problems = _validation.check_request(route.operation_id, query, call.body)
+            request = call.request
+            problems = _validation.check_request(
+                route.operation_id, request.query_params.getlist, request.headers.getlist, call.body
+            )
             if problems:
                 # Anthropic answers schema errors with 400 invalid_request_error; the gateway 422.
-                status = 400 if call.path.startswith("/anthropic/") else 422
+                status = 400 if call.anthropic else 422
                 raise MockError(status, _validation.summary(problems), details={"errors": problems})
             # A multipart handler passes the gate itself, after checking the upload.
             if route.model_call and _validation.json_body(route.operation_id) is not None:

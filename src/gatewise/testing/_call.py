@@ -77,6 +77,11 @@ class Call:
         return self.request.url.path
 
     @property
+    def anthropic(self) -> bool:
+        """On the Anthropic passthrough: Anthropic's error shapes, statuses and model names."""
+        return self.path.startswith("/anthropic/")
+
+    @property
     def base_url(self) -> str:
         """The gateway's root URL as the client reached it, without a trailing slash."""
         return str(self.request.base_url).rstrip("/")
@@ -133,7 +138,10 @@ class Call:
 
 
 async def model_gate(call: Call, model: str) -> str:
-    """Route `model` to its provider and apply quota and fault models; returns the provider."""
+    """Route `model` to its provider and apply quota and fault models; returns the provider.
+    On the Anthropic passthrough `call.log.model` becomes the dated model an alias names."""
+    if call.anthropic and not model.startswith("mock/"):
+        model = _anthropic_model(model)
     call.log.model = model
     provider = _catalogue.provider_of(model)
     if provider is None:
@@ -157,13 +165,24 @@ async def model_gate(call: Call, model: str) -> str:
         raise quota_exhausted()
     if fault == "overloaded":
         # 529 is Anthropic's overload status; the OpenAI-shaped paths say 503.
-        status = 529 if call.path.startswith("/anthropic/") else 503
+        status = 529 if call.anthropic else 503
         raise MockError(status, f"{model} is overloaded (scripted).", code="overloaded")
     if fault == "slow":
         await call.sleep(call.settings.slow_seconds)
     if fault == "stream-cut" and call.streaming and call.stream_fault is None:
         call.stream_fault = FaultRule(call.path, stream_cut_after=3)
     return provider
+
+
+def _anthropic_model(name: str) -> str:
+    """The catalogue's dated Anthropic model `name` is or aliases; else Anthropic's 404."""
+    dated = _catalogue.ANTHROPIC_ALIASES.get(name)
+    if dated is None:
+        known = ", ".join(sorted(_catalogue.ANTHROPIC_ALIASES))
+        raise MockError(
+            404, f"model: {name!r} is not an Anthropic model (known: {known})", code="not_found"
+        )
+    return dated
 
 
 def cost(

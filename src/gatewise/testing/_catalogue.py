@@ -2,11 +2,13 @@
 
 "provider/model" names route to their prefix (any provider is accepted); plain names
 route by prefix (gpt-* -> openai, claude-* -> anthropic, ...) or by their catalogue
-entry. `mock/*` models script failures (see FAULT_MODELS).
+entry. `mock/*` models script failures (see FAULT_MODELS). The Anthropic passthrough takes
+only Anthropic's own names (ANTHROPIC_ALIASES: dated ids and their family aliases).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,6 +133,26 @@ PLUGINS: tuple[dict[str, Any], ...] = (
     {"name": "request_logger", "version": "1.0.0", "enabled": True, "stage": "post_response",
      "description": "Request logs with attribution tags"},
 )  # fmt: skip
+
+
+_DATED = re.compile(r"(?P<family>.+)-(?P<date>\d{8})")
+
+
+def _anthropic_aliases() -> dict[str, str]:
+    """Every name the Anthropic passthrough takes -> the dated model it means, as Anthropic's
+    aliases work: a dated id is itself; its family (`claude-3-5-sonnet`) and the family's
+    `-latest` alias are the family's newest dated model."""
+    names: dict[str, str] = {}
+    # By name, so within a family the dates ascend and the newest is written last.
+    for name in sorted(spec.name for spec in MODELS if spec.provider == "anthropic"):
+        names[name] = name
+        dated = _DATED.fullmatch(name)
+        if dated is not None:
+            names[dated["family"]] = names[dated["family"] + "-latest"] = name
+    return names
+
+
+ANTHROPIC_ALIASES = _anthropic_aliases()
 
 
 def find(model_id: str) -> ModelSpec | None:

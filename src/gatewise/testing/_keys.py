@@ -99,7 +99,7 @@ class KeyStore:
             secret=new_secret(),
             scopes=list(dict.fromkeys(scopes)) if scopes is not None else list(DEFAULT_SCOPES),
             created_at=_clock.now(),
-            expires_at=_clock.parse(expires_at, "expires_at") if expires_at else None,
+            expires_at=_clock.parse(expires_at, "expires_at") if expires_at is not None else None,
         )
         self._store(record)
         return record
@@ -114,7 +114,7 @@ class KeyStore:
         record = self.get(key_id)
         if "expires_at" in changes:
             value = changes["expires_at"]
-            record.expires_at = _clock.parse(value, "expires_at") if value else None
+            record.expires_at = _clock.parse(value, "expires_at") if value is not None else None
         if "name" in changes:
             record.name = changes["name"]
         if "scopes" in changes:

@@ -18,6 +18,7 @@ import uvicorn
 
 from ._app import MockApp
 from ._call import Settings
+from ._errors import MockError
 from ._faults import Faults
 from ._state import RecordedRequests, State
 
@@ -87,11 +88,16 @@ class MockGateway:
     def create_key(
         self, name: str = "test", scopes: Sequence[str] | None = None, expires_at: str | None = None
     ) -> str:
-        """Create an API key directly (no HTTP round trip) and return its secret."""
+        """Create an API key directly (no HTTP round trip) and return its secret; `expires_at`
+        is an RFC 3339 date-time with a time zone (ValueError otherwise)."""
         with self._state.lock:
-            return self._state.keys.create(
-                name, list(scopes) if scopes is not None else None, expires_at
-            ).secret
+            try:
+                record = self._state.keys.create(
+                    name, list(scopes) if scopes is not None else None, expires_at
+                )
+            except MockError as exc:
+                raise ValueError(exc.message) from None
+            return record.secret
 
     def start(self) -> MockGateway:
         """Serve from a background thread; returns once the port accepts connections."""

@@ -16,13 +16,14 @@ from typing import Any
 
 from gatewise._generated.request_schemas import OPERATIONS, SCHEMAS
 
+from . import _clock
+
 Schema = Mapping[str, Any]
 Loc = tuple[str | int, ...]
 Problem = dict[str, Any]
 
 # The keywords `check` understands (tests/mock asserts the generated schemas use no other).
-# `format` is only enforced for "binary" (multipart files); date-times are parsed by the
-# handlers that read them.
+# `format` is enforced for "binary" (multipart files) and "date-time" (RFC 3339, _clock).
 KEYWORDS = frozenset(
     {
         "$ref",
@@ -167,6 +168,14 @@ def _own_keywords(value: Any, schema: Schema, loc: Loc) -> list[Problem]:
             problems.append(_problem(loc, f"must be {' and '.join(bounds)}"))
     if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
         problems.append(_problem(loc, f"must match {schema['pattern']}"))
+    if (
+        isinstance(value, str)
+        and schema.get("format") == "date-time"
+        and _clock.parse_date_time(value) is None
+    ):
+        problems.append(
+            _problem(loc, f"must be an RFC 3339 date-time with a time zone, e.g. {_clock.EXAMPLE}")
+        )
     if isinstance(value, dict):
         properties: Mapping[str, Schema] = schema.get("properties", {})
         for name in schema.get("required", ()):
@@ -193,7 +202,7 @@ def _own_keywords(value: Any, schema: Schema, loc: Loc) -> list[Problem]:
     return problems
 
 
-# --- query parameters and multipart fields: text, converted to the type the schema says ---
+# --- query and header parameters and multipart fields: text, converted to the schema's type ---
 
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no")
@@ -221,17 +230,18 @@ def from_text(raw: str, schema: Schema) -> Any:
     raise ValueError(_EXPECTED.get(names[0], names[0]))
 
 
-def check_query(op_id: str, values: Callable[[str], list[str]]) -> list[Problem]:
-    """The problems of the query parameters (`values(name)`: the values sent for `name`)."""
+def check_parameters(op_id: str, place: str, values: Callable[[str], list[str]]) -> list[Problem]:
+    """The problems of the `place` ("query" or "header") parameters (`values(name)`: the values
+    sent for `name`)."""
     problems: list[Problem] = []
-    for param in OPERATIONS[op_id]["query"]:
+    for param in OPERATIONS[op_id][place]:
         name: str = param["name"]
         schema: Schema = param["schema"]
         raws = values(name)
         if not raws:
             if param["required"]:
                 problems.append(
-                    {"loc": ["query", name], "msg": f"{name}: query parameter required"}
+                    {"loc": [place, name], "msg": f"{name}: {place} parameter required"}
                 )
             continue
         try:
@@ -242,16 +252,22 @@ def check_query(op_id: str, values: Callable[[str], list[str]]) -> list[Problem]
                 value = from_text(raws[-1], schema)  # the last one, as the handlers read it
         except ValueError as exc:
             message = f"{name}: expected {exc}, got {raws[-1]!r}"
-            problems.append({"loc": ["query", name], "msg": message})
+            problems.append({"loc": [place, name], "msg": message})
             continue
         for problem in check(value, schema, (name,)):
-            problems.append({**problem, "loc": ["query", *problem["loc"]]})
+            problems.append({**problem, "loc": [place, *problem["loc"]]})
     return problems
 
 
-def check_request(op_id: str, query: Callable[[str], list[str]], body: Any) -> list[Problem]:
-    """The problems of a request's query and JSON body (multipart bodies: `check_form`)."""
-    problems = check_query(op_id, query)
+def check_request(
+    op_id: str,
+    query: Callable[[str], list[str]],
+    headers: Callable[[str], list[str]],
+    body: Any,
+) -> list[Problem]:
+    """The problems of a request's headers, query and JSON body (multipart: `check_form`)."""
+    problems = check_parameters(op_id, "header", headers)
+    problems += check_parameters(op_id, "query", query)
     schema = json_body(op_id)
     if schema is not None and (body is not None or OPERATIONS[op_id]["body"]["required"]):
         problems.extend(check(body, schema))

@@ -25,7 +25,10 @@ from ..params import (
 )
 
 _CREATE_ANTHROPIC_MESSAGE = Operation(
-    "POST", "/anthropic/v1/messages", decode_model(AnthropicMessage)
+    "POST",
+    "/anthropic/v1/messages",
+    decode_model(AnthropicMessage),
+    headers=(("anthropic-version", "2023-06-01"),),
 )
 
 
