@@ -8,6 +8,7 @@ a terminal one (400/404/422, 401/403, quota exhausted) is raised at once, unwrap
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
@@ -52,6 +53,13 @@ class Cooldowns:
     """Models that failed retryably lately, skipped by later calls until their cooldown ends."""
 
     def __init__(self, seconds: float | None) -> None:
+        if seconds is not None:
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+                raise TypeError(
+                    f"fallback_cooldown must be seconds (float) or None, got {type(seconds).__name__}"
+                )
+            if not math.isfinite(seconds) or seconds < 0:
+                raise ValueError(f"fallback_cooldown must be finite and >= 0, got {seconds!r}")
         self.seconds = seconds
         self._until: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -77,12 +85,15 @@ class FallbackRun:
         self._logger = logger
         self.errors: list[tuple[str, GatewiseError]] = []
         self._order: tuple[str, ...] = ()
+        self.hop = 0  # the position of the model being tried: 0, 1, ...
 
     def __iter__(self) -> Iterator[str]:
         ready = [model for model in self._chain if not self._cooldowns.cooling(model)]
         # When every model is cooling down, trying them beats failing without a request.
         self._order = tuple(ready or self._chain)
-        return iter(self._order)
+        for hop, model in enumerate(self._order):
+            self.hop = hop
+            yield model
 
     def failed(self, model: str, error: GatewiseError) -> None:
         """Record a failure; re-raise it when it is terminal."""
@@ -101,6 +112,12 @@ class FallbackRun:
 
     def exhausted(self) -> AllProvidersFailed:
         return AllProvidersFailed(self.errors)
+
+
+def hop_idempotency_key(key: str, hop: int) -> str:
+    """A caller's Idempotency-Key for fallback hop `hop`: each hop sends another model, so it
+    is another request to de-duplicate; hop 0 keeps the caller's key unchanged."""
+    return key if hop == 0 else f"{key}-hop{hop}"
 
 
 def call_chain(run: FallbackRun, attempt: Callable[[str], T]) -> T:

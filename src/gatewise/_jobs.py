@@ -8,6 +8,7 @@ and `AsyncJob` only poll and sleep.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,23 @@ class JobSpec(Generic[S]):
     progress_field: str = "progress"
 
 
+def check_wait(
+    timeout: float | None, *, poll_interval: float, on_progress: Callable[[S], object] | None
+) -> None:
+    """Refuse odd waiting arguments up front, so that a wait method fails before it submits."""
+    for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
+        if value is None and name == "timeout":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{name} must be seconds (float), got {type(value).__name__}")
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
+    if poll_interval <= 0:
+        raise ValueError(f"poll_interval must be > 0, got {poll_interval!r}")
+    if on_progress is not None and not callable(on_progress):
+        raise TypeError(f"on_progress must be callable, got {type(on_progress).__name__}")
+
+
 class Waiter(Generic[S]):
     """The decisions of one wait (pure): after each polled status, return, raise, or sleep."""
 
@@ -57,8 +75,7 @@ class Waiter(Generic[S]):
         on_progress: Callable[[S], object] | None,
         now: float,
     ) -> None:
-        if poll_interval <= 0:
-            raise ValueError("poll_interval must be > 0")
+        check_wait(timeout, poll_interval=poll_interval, on_progress=on_progress)
         self._spec = spec
         self._timeout = timeout
         self._deadline = None if timeout is None else now + timeout
@@ -117,6 +134,9 @@ class _JobBase(Generic[S]):
     def progress(self) -> Any:
         """The last known progress (0-100), as of the last poll."""
         return getattr(self.task, self._spec.progress_field, None)
+
+    # The generated wait methods check their arguments with it before submitting the job.
+    check_wait = staticmethod(check_wait)
 
     def _path(self) -> dict[str, object]:
         return {self._spec.id_field: self.task_id}
