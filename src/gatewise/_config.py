@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from ._headers import attribution_headers, check_headers
+from ._numbers import check_number
 from ._retry import RetryConfig
 from ._version import __version__
 
@@ -60,16 +60,14 @@ def to_timeout(
         return default
     if isinstance(value, httpx.Timeout):
         for phase, seconds in value.as_dict().items():
-            if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
-                raise ValueError(f"timeout's {phase} must be > 0 seconds or None, got {seconds!r}")
+            if seconds is not None:
+                check_number(f"timeout.{phase}", seconds, zero=False)
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(
             f"timeout must be seconds (float) or httpx.Timeout, got {type(value).__name__}"
         )
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"timeout must be > 0 seconds, got {value!r}")
-    return float(value)
+    return check_number("timeout", value, zero=False)
 
 
 def phase_timeouts(setting: float | httpx.Timeout | None, owned: bool) -> httpx.Timeout | None:

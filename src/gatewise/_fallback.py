@@ -8,13 +8,13 @@ a terminal one (400/404/422, 401/403, quota exhausted) is raised at once, unwrap
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from ._errors import AllProvidersFailed, APIConnectionError, APIError, GatewiseError
+from ._numbers import check_number
 from ._retry import QUOTA_EXHAUSTED_CODES
 
 T = TypeVar("T")
@@ -53,14 +53,7 @@ class Cooldowns:
     """Models that failed retryably lately, skipped by later calls until their cooldown ends."""
 
     def __init__(self, seconds: float | None) -> None:
-        if seconds is not None:
-            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-                raise TypeError(
-                    f"fallback_cooldown must be seconds (float) or None, got {type(seconds).__name__}"
-                )
-            if not math.isfinite(seconds) or seconds < 0:
-                raise ValueError(f"fallback_cooldown must be finite and >= 0, got {seconds!r}")
-        self.seconds = seconds
+        self.seconds = None if seconds is None else check_number("fallback_cooldown", seconds)
         self._until: dict[str, float] = {}
         self._lock = threading.Lock()
 

@@ -8,7 +8,6 @@ and `AsyncJob` only poll and sleep.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import anyio
 
 from ._errors import AsyncJobFailed, AsyncJobTimeout
+from ._numbers import check_number
 from ._operation import Operation
 from ._options import RequestOptions
 from ._raw import RawResponse, async_raw_response_wrapper, raw_response_wrapper
@@ -51,15 +51,9 @@ def check_wait(
     timeout: float | None, *, poll_interval: float, on_progress: Callable[[S], object] | None
 ) -> None:
     """Refuse odd waiting arguments up front, so that a wait method fails before it submits."""
-    for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
-        if value is None and name == "timeout":
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must be seconds (float), got {type(value).__name__}")
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
-    if poll_interval <= 0:
-        raise ValueError(f"poll_interval must be > 0, got {poll_interval!r}")
+    if timeout is not None:
+        check_number("timeout", timeout)
+    check_number("poll_interval", poll_interval, zero=False)
     if on_progress is not None and not callable(on_progress):
         raise TypeError(f"on_progress must be callable, got {type(on_progress).__name__}")
 

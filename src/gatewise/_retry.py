@@ -12,6 +12,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ._numbers import check_number
+
 DEFAULT_RETRY_STATUSES: tuple[int, ...] = (408, 409, 429, 500, 502, 503, 504, 529)
 
 # Error codes meaning the caller's quota is spent: waiting will not help.
@@ -44,12 +46,8 @@ class RetryConfig:
             raise ValueError("max_retries must be >= 0")
         for name in ("initial_delay", "max_delay", "multiplier", "jitter", "max_elapsed"):
             value = getattr(self, name)
-            if value is None and name == "max_elapsed":
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-            if not math.isfinite(value) or value < 0:
-                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+            if value is not None or name != "max_elapsed":
+                check_number(name, value)
         if not 0 <= self.jitter <= 1:
             raise ValueError("jitter must be between 0 and 1")
 
