@@ -46,6 +46,14 @@ class Exchange:
             return None
         return max(0.0, self._deadline - time.monotonic())
 
+    def _time_left(self, request: httpx.Request) -> float | None:
+        """What is left of the deadline for the next read; a timeout when nothing is (a read
+        timeout of 0 would make the socket non-blocking, a connection error, not a timeout)."""
+        left = self.seconds_left()
+        if left == 0.0:
+            raise self.timed_out(request)
+        return left
+
     def redirects(self, response: httpx.Response) -> bool:
         return response.status_code in _REDIRECT_STATUSES and "location" in response.headers
 
@@ -96,7 +104,7 @@ class Exchange:
     def _timeouts(self, request: httpx.Request) -> dict[str, float | None]:
         """The request's per-phase timeouts, none longer than what is left of the deadline."""
         timeouts: dict[str, float | None] = dict(request.extensions.get("timeout") or {})
-        left = self.seconds_left()
+        left = self._time_left(request)
         if left is not None:
             for phase, seconds in timeouts.items():
                 timeouts[phase] = left if seconds is None else min(seconds, left)
@@ -111,7 +119,7 @@ class Exchange:
         length = response.headers.get("content-length", "")
         if self.limit is not None and length.isdigit() and int(length) > self.limit:
             raise self.too_large(f"announced {length} bytes")
-        left = self.seconds_left()
+        left = self._time_left(response.request)
         timeouts = response.request.extensions.get("timeout")
         if left is not None and isinstance(timeouts, dict):
             # httpcore fixes a body read's timeout when the body's iteration starts.

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from typing import TypeVar
 
 from ._errors import AllProvidersFailed, APIConnectionError, APIError, GatewiseError
@@ -78,15 +79,12 @@ class FallbackRun:
         self._logger = logger
         self.errors: list[tuple[str, GatewiseError]] = []
         self._order: tuple[str, ...] = ()
-        self.hop = 0  # the position of the model being tried: 0, 1, ...
 
     def __iter__(self) -> Iterator[str]:
         ready = [model for model in self._chain if not self._cooldowns.cooling(model)]
         # When every model is cooling down, trying them beats failing without a request.
         self._order = tuple(ready or self._chain)
-        for hop, model in enumerate(self._order):
-            self.hop = hop
-            yield model
+        return iter(self._order)
 
     def failed(self, model: str, error: GatewiseError) -> None:
         """Record a failure; re-raise it when it is terminal."""
@@ -107,6 +105,11 @@ class FallbackRun:
         return AllProvidersFailed(self.errors)
 
 
+# The position of the model being tried in its chain (0 outside one). A hop's request is
+# built deep inside the attempt (routing, retries), so it reads the hop here.
+fallback_hop: ContextVar[int] = ContextVar("gatewise_fallback_hop", default=0)
+
+
 def hop_idempotency_key(key: str, hop: int) -> str:
     """A caller's Idempotency-Key for fallback hop `hop`: each hop sends another model, so it
     is another request to de-duplicate; hop 0 keeps the caller's key unchanged."""
@@ -115,19 +118,25 @@ def hop_idempotency_key(key: str, hop: int) -> str:
 
 def call_chain(run: FallbackRun, attempt: Callable[[str], T]) -> T:
     """`attempt(model)` for each model of the chain until one succeeds."""
-    for model in run:
+    for hop, model in enumerate(run):
+        token = fallback_hop.set(hop)
         try:
             return attempt(model)
         except GatewiseError as exc:
             run.failed(model, exc)
+        finally:
+            fallback_hop.reset(token)
     raise run.exhausted()
 
 
 async def acall_chain(run: FallbackRun, attempt: Callable[[str], Awaitable[T]]) -> T:
     """`await attempt(model)` for each model of the chain until one succeeds."""
-    for model in run:
+    for hop, model in enumerate(run):
+        token = fallback_hop.set(hop)
         try:
             return await attempt(model)
         except GatewiseError as exc:
             run.failed(model, exc)
+        finally:
+            fallback_hop.reset(token)
     raise run.exhausted()

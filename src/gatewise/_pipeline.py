@@ -41,6 +41,7 @@ from ._fallback import (
     FallbackRun,
     acall_chain,
     call_chain,
+    fallback_hop,
     hop_idempotency_key,
     resolve_chain,
 )
@@ -396,7 +397,6 @@ class _PipelineBase(Generic[H]):
         body: Mapping[str, object] | None,
         files: Mapping[str, FileInput | None] | None,
         options: RequestOptions,
-        hop: int = 0,
     ) -> tuple[Route[T], PreparedRequest]:
         """Where the call goes (a translated provider's own endpoint, or `op`) and its request."""
         wire = route(op, body, self.config.logger)
@@ -408,7 +408,7 @@ class _PipelineBase(Generic[H]):
             body=wire.body,
             files=files,
             options=options,
-            hop=hop,
+            hop=fallback_hop.get(),
         )
         return wire, prepared
 
@@ -460,8 +460,8 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
     ) -> T:
         raw = raw_mode.get()
 
-        def attempt(body: Mapping[str, object] | None, hop: int = 0) -> T:
-            wire, prepared = self._prepare(op, path, query, body, files, options, hop)
+        def attempt(body: Mapping[str, object] | None) -> T:
+            wire, prepared = self._prepare(op, path, query, body, files, options)
             response = self._send(prepared, stream=False)
             if raw:
                 return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
@@ -470,7 +470,7 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
         run = self._fallback_run(op, body, fallbacks)
         if run is None:
             return attempt(body)
-        return call_chain(run, lambda model: attempt({**(body or {}), "model": model}, run.hop))
+        return call_chain(run, lambda model: attempt({**(body or {}), "model": model}))
 
     def stream(
         self,
@@ -481,8 +481,8 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
         fallbacks: Sequence[str] | None = None,
         options: RequestOptions,
     ) -> Stream[C]:
-        def attempt(body: Mapping[str, object], hop: int = 0) -> Stream[C]:
-            wire, prepared = self._prepare(op, None, None, body, None, options, hop)
+        def attempt(body: Mapping[str, object]) -> Stream[C]:
+            wire, prepared = self._prepare(op, None, None, body, None, options)
             response = self._send(prepared, stream=True)
             events = wire.events() if wire.events is not None else None
             return Stream(response, chunk, op.decode, _idle_timeout(self.config, options), events)
@@ -492,8 +492,7 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
         if run is None:
             return _raw_stream(attempt(body), raw)
         return _raw_stream(
-            call_chain(run, lambda model: attempt({**body, "model": model}, run.hop).primed()),
-            raw,
+            call_chain(run, lambda model: attempt({**body, "model": model}).primed()), raw
         )
 
     def start_job(
@@ -562,8 +561,8 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
     ) -> T:
         raw = raw_mode.get()
 
-        async def attempt(body: Mapping[str, object] | None, hop: int = 0) -> T:
-            wire, prepared = self._prepare(op, path, query, body, files, options, hop)
+        async def attempt(body: Mapping[str, object] | None) -> T:
+            wire, prepared = self._prepare(op, path, query, body, files, options)
             response = await self._send(prepared, stream=False)
             if raw:
                 return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
@@ -572,9 +571,7 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
         run = self._fallback_run(op, body, fallbacks)
         if run is None:
             return await attempt(body)
-        return await acall_chain(
-            run, lambda model: attempt({**(body or {}), "model": model}, run.hop)
-        )
+        return await acall_chain(run, lambda model: attempt({**(body or {}), "model": model}))
 
     async def stream(
         self,
@@ -585,24 +582,22 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
         fallbacks: Sequence[str] | None = None,
         options: RequestOptions,
     ) -> AsyncStream[C]:
-        async def attempt(body: Mapping[str, object], hop: int = 0) -> AsyncStream[C]:
-            wire, prepared = self._prepare(op, None, None, body, None, options, hop)
+        async def attempt(body: Mapping[str, object]) -> AsyncStream[C]:
+            wire, prepared = self._prepare(op, None, None, body, None, options)
             response = await self._send(prepared, stream=True)
             events = wire.events() if wire.events is not None else None
             return AsyncStream(
                 response, chunk, op.decode, _idle_timeout(self.config, options), events
             )
 
+        async def attempt_primed(model: str) -> AsyncStream[C]:
+            return await (await attempt({**body, "model": model})).primed()
+
         raw = raw_mode.get()
         run = self._fallback_run(op, body, fallbacks)
         if run is None:
             return _raw_stream(await attempt(body), raw)
-        chain = run
-
-        async def attempt_primed(model: str) -> AsyncStream[C]:
-            return await (await attempt({**body, "model": model}, chain.hop)).primed()
-
-        return _raw_stream(await acall_chain(chain, attempt_primed), raw)
+        return _raw_stream(await acall_chain(run, attempt_primed), raw)
 
     async def start_job(
         self,

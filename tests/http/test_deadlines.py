@@ -70,6 +70,16 @@ async def test_async_a_float_timeout_bounds_a_trickled_body_and_head() -> None:
                 assert time.monotonic() - started < BOUND
 
 
+def test_sync_a_head_trickled_past_the_deadline_is_a_timeout() -> None:
+    # Sync code bounds the head per read only; the body then has no time left.
+    with (
+        scripted_server(trickled_head(gap=0.05)) as server,
+        Gatewise(api_key=API_KEY, base_url=server.url, retry=NO_RETRY, timeout=0.5) as client,
+        pytest.raises(gatewise.APITimeoutError),
+    ):
+        client.models.list()
+
+
 def test_a_deadline_timeout_is_retried_like_any_timeout() -> None:
     with (
         scripted_server(trickled_body(), raw_answer(200, BODY)) as server,
