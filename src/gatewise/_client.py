@@ -15,6 +15,7 @@ from typing_extensions import Self
 
 from ._config import (
     DEFAULT_MAX_EVENT_BYTES,
+    DEFAULT_PHASES,
     DEFAULT_STREAM_IDLE_TIMEOUT,
     ClientConfig,
     derive_config,
@@ -85,9 +86,8 @@ class _ClientBase(Generic[H]):
         raise NotImplementedError
 
     def _new_http_client(self) -> H:
-        client: Any = self._http_class(
-            timeout=self._config.timeout, limits=DEFAULT_LIMITS, follow_redirects=True
-        )
+        # Redirects are followed by the pipeline (same origin only), never by httpx.
+        client: Any = self._http_class(timeout=DEFAULT_PHASES, limits=DEFAULT_LIMITS)
         return client  # type: ignore[no-any-return]
 
     def with_options(

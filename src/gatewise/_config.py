@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 import httpx
 
 from ._headers import attribution_headers, check_headers
+from ._numbers import check_number
 from ._retry import RetryConfig
 from ._version import __version__
 
 DEFAULT_BASE_URL = "http://localhost:8080"
 DEFAULT_TIMEOUT = 120.0
+# What httpx enforces per phase when no timeout is given (the deadline is DEFAULT_TIMEOUT).
+DEFAULT_PHASES = httpx.Timeout(DEFAULT_TIMEOUT, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_STREAM_IDLE_TIMEOUT = 60.0
 DEFAULT_MAX_EVENT_BYTES = 16 * 2**20
@@ -32,7 +35,7 @@ class ClientConfig:
 
     api_key: str | None = field(repr=False)
     base_url: str
-    timeout: httpx.Timeout
+    timeout: float | httpx.Timeout | None  # None: not given (see phase_timeouts)
     retry: RetryConfig
     default_headers: Mapping[str, str]
     default_attribution: Mapping[str, str]
@@ -44,16 +47,41 @@ class ClientConfig:
     base_headers: Mapping[str, str] = field(repr=False)
 
 
-def to_timeout(value: float | httpx.Timeout | None, default: httpx.Timeout) -> httpx.Timeout:
+def to_timeout(
+    value: float | httpx.Timeout | None, default: float | httpx.Timeout | None
+) -> float | httpx.Timeout | None:
+    """A checked timeout setting: `value`, or `default` when it is None.
+
+    A float is a per-attempt deadline over connect, head and (non-streamed) body; an
+    httpx.Timeout keeps httpx's per-phase meaning. Zero would fail or pass at random, so it
+    is refused like a negative or non-finite value.
+    """
     if value is None:
         return default
     if isinstance(value, httpx.Timeout):
+        for phase, seconds in value.as_dict().items():
+            if seconds is not None:
+                check_number(f"timeout.{phase}", seconds, zero=False)
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(
             f"timeout must be seconds (float) or httpx.Timeout, got {type(value).__name__}"
         )
-    return httpx.Timeout(float(value))
+    return check_number("timeout", value, zero=False)
+
+
+def phase_timeouts(setting: float | httpx.Timeout | None, owned: bool) -> httpx.Timeout | None:
+    """What httpx enforces per phase; None leaves a caller's own http_client its timeouts."""
+    if setting is None:
+        return DEFAULT_PHASES if owned else None
+    return httpx.Timeout(setting) if isinstance(setting, float) else setting
+
+
+def attempt_deadline(setting: float | httpx.Timeout | None, owned: bool) -> float | None:
+    """Seconds one attempt may take in all (connect, head, non-streamed body), if bounded."""
+    if setting is None:
+        return DEFAULT_TIMEOUT if owned else None
+    return setting if isinstance(setting, float) else None
 
 
 def make_config(
@@ -96,7 +124,7 @@ def make_config(
     return ClientConfig(
         api_key=key,
         base_url=url.rstrip("/"),
-        timeout=to_timeout(timeout, httpx.Timeout(DEFAULT_TIMEOUT, connect=10.0)),
+        timeout=to_timeout(timeout, None),
         retry=retry,
         default_headers=headers,
         default_attribution=attribution,

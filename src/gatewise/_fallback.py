@@ -11,9 +11,11 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from typing import TypeVar
 
 from ._errors import AllProvidersFailed, APIConnectionError, APIError, GatewiseError
+from ._numbers import check_number
 from ._retry import QUOTA_EXHAUSTED_CODES
 
 T = TypeVar("T")
@@ -52,7 +54,7 @@ class Cooldowns:
     """Models that failed retryably lately, skipped by later calls until their cooldown ends."""
 
     def __init__(self, seconds: float | None) -> None:
-        self.seconds = seconds
+        self.seconds = None if seconds is None else check_number("fallback_cooldown", seconds)
         self._until: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -103,21 +105,38 @@ class FallbackRun:
         return AllProvidersFailed(self.errors)
 
 
+# The position of the model being tried in its chain (0 outside one). A hop's request is
+# built deep inside the attempt (routing, retries), so it reads the hop here.
+fallback_hop: ContextVar[int] = ContextVar("gatewise_fallback_hop", default=0)
+
+
+def hop_idempotency_key(key: str, hop: int) -> str:
+    """A caller's Idempotency-Key for fallback hop `hop`: each hop sends another model, so it
+    is another request to de-duplicate; hop 0 keeps the caller's key unchanged."""
+    return key if hop == 0 else f"{key}-hop{hop}"
+
+
 def call_chain(run: FallbackRun, attempt: Callable[[str], T]) -> T:
     """`attempt(model)` for each model of the chain until one succeeds."""
-    for model in run:
+    for hop, model in enumerate(run):
+        token = fallback_hop.set(hop)
         try:
             return attempt(model)
         except GatewiseError as exc:
             run.failed(model, exc)
+        finally:
+            fallback_hop.reset(token)
     raise run.exhausted()
 
 
 async def acall_chain(run: FallbackRun, attempt: Callable[[str], Awaitable[T]]) -> T:
     """`await attempt(model)` for each model of the chain until one succeeds."""
-    for model in run:
+    for hop, model in enumerate(run):
+        token = fallback_hop.set(hop)
         try:
             return await attempt(model)
         except GatewiseError as exc:
             run.failed(model, exc)
+        finally:
+            fallback_hop.reset(token)
     raise run.exhausted()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import anyio
 
 from ._errors import AsyncJobFailed, AsyncJobTimeout
+from ._numbers import check_number
 from ._operation import Operation
 from ._options import RequestOptions
 from ._raw import RawResponse, async_raw_response_wrapper, raw_response_wrapper
@@ -46,6 +47,17 @@ class JobSpec(Generic[S]):
     progress_field: str = "progress"
 
 
+def check_wait(
+    timeout: float | None, *, poll_interval: float, on_progress: Callable[[S], object] | None
+) -> None:
+    """Refuse odd waiting arguments up front, so that a wait method fails before it submits."""
+    if timeout is not None:
+        check_number("timeout", timeout)
+    check_number("poll_interval", poll_interval, zero=False)
+    if on_progress is not None and not callable(on_progress):
+        raise TypeError(f"on_progress must be callable, got {type(on_progress).__name__}")
+
+
 class Waiter(Generic[S]):
     """The decisions of one wait (pure): after each polled status, return, raise, or sleep."""
 
@@ -57,8 +69,7 @@ class Waiter(Generic[S]):
         on_progress: Callable[[S], object] | None,
         now: float,
     ) -> None:
-        if poll_interval <= 0:
-            raise ValueError("poll_interval must be > 0")
+        check_wait(timeout, poll_interval=poll_interval, on_progress=on_progress)
         self._spec = spec
         self._timeout = timeout
         self._deadline = None if timeout is None else now + timeout
@@ -117,6 +128,9 @@ class _JobBase(Generic[S]):
     def progress(self) -> Any:
         """The last known progress (0-100), as of the last poll."""
         return getattr(self.task, self._spec.progress_field, None)
+
+    # The generated wait methods check their arguments with it before submitting the job.
+    check_wait = staticmethod(check_wait)
 
     def _path(self) -> dict[str, object]:
         return {self._spec.id_field: self.task_id}

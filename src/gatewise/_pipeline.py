@@ -7,7 +7,9 @@ only the I/O (send, sleep); every generated operation method calls one of them.
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
@@ -19,7 +21,13 @@ import anyio
 import httpx
 import pydantic_core
 
-from ._config import ClientConfig, check_byte_limit, to_timeout
+from ._config import (
+    ClientConfig,
+    attempt_deadline,
+    check_byte_limit,
+    phase_timeouts,
+    to_timeout,
+)
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -27,7 +35,16 @@ from ._errors import (
     GatewiseError,
     error_from_response,
 )
-from ._fallback import Cooldowns, FallbackRun, acall_chain, call_chain, resolve_chain
+from ._exchange import Exchange, aexchange, exchange
+from ._fallback import (
+    Cooldowns,
+    FallbackRun,
+    acall_chain,
+    call_chain,
+    fallback_hop,
+    hop_idempotency_key,
+    resolve_chain,
+)
 from ._files import FileInput, to_httpx_files
 from ._headers import attribution_headers, check_headers
 from ._http import H, HttpClientHolder
@@ -62,12 +79,14 @@ class PreparedRequest:
     content: bytes | None
     data: dict[str, str] | None
     files: dict[str, Any] | None
-    timeout: httpx.Timeout
+    timeout: float | httpx.Timeout | None  # the call's or the client's; None: neither gave one
     retry: RetryConfig
+    max_response_bytes: int | None
 
     def to_httpx(self, callers_client: httpx.Client | httpx.AsyncClient | None) -> httpx.Request:
         """The request to send; through a caller's own client, so that its headers, cookies
         and params apply too (a client the SDK made has none, so it is skipped for speed)."""
+        phases = phase_timeouts(self.timeout, owned=callers_client is None)
         if callers_client is not None:
             return callers_client.build_request(
                 self.method,
@@ -77,8 +96,10 @@ class PreparedRequest:
                 content=self.content,
                 data=self.data,
                 files=self.files,
-                timeout=self.timeout,
+                # Unless told otherwise, a caller's own client keeps its own timeouts.
+                timeout=phases if phases is not None else httpx.USE_CLIENT_DEFAULT,
             )
+        assert phases is not None
         return httpx.Request(
             self.method,
             _parsed_url(self.url),
@@ -87,7 +108,15 @@ class PreparedRequest:
             content=self.content,
             data=self.data,
             files=self.files,
-            extensions={"timeout": self.timeout.as_dict()},
+            extensions={"timeout": phases.as_dict()},
+        )
+
+    def exchange(self, *, stream: bool, owned: bool) -> Exchange:
+        """The plan of one attempt: its deadline starts now."""
+        return Exchange(
+            stream=stream,
+            limit=self.max_response_bytes,
+            deadline=attempt_deadline(self.timeout, owned),
         )
 
 
@@ -115,8 +144,10 @@ def build_request(
     body: Mapping[str, object] | None,
     files: Mapping[str, FileInput | None] | None,
     options: RequestOptions,
+    hop: int = 0,
 ) -> PreparedRequest:
-    """Check the per-call options and turn one call into a PreparedRequest (pure)."""
+    """Check the per-call options and turn one call into a PreparedRequest (pure); `hop` is
+    the call's position in a fallback chain."""
     unknown = set(options) - _KNOWN_OPTIONS
     if unknown:
         raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
@@ -134,17 +165,23 @@ def build_request(
     for name, value in op.headers:
         if not any(given.lower() == name.lower() for given in headers):
             headers[name] = value
-    if op.method != "GET" and not any(name.lower() == "idempotency-key" for name in headers):
-        # One key per call, reused by every retry, so the server can de-duplicate.
+    callers_key = next((name for name in headers if name.lower() == "idempotency-key"), None)
+    if callers_key is not None:
+        headers[callers_key] = hop_idempotency_key(headers[callers_key], hop)
+    elif op.method != "GET":
+        # One key per call (and fallback hop), reused by every retry, so the server can
+        # de-duplicate.
         headers["Idempotency-Key"] = f"gw-{uuid.uuid4().hex}"
-    params = _query_params(query, options.get("extra_query"))
+    params = _query_params(query, _mapping_option(options, "extra_query"))
     content: bytes | None = None
     data: dict[str, str] | None = None
     httpx_files: dict[str, Any] | None = None
-    extra_body = options.get("extra_body")
+    extra_body = _mapping_option(options, "extra_body")
     if files is not None:
         fields = {**(body or {}), **(extra_body or {})}
-        data = {name: _form_value(value) for name, value in fields.items() if value is not None}
+        data = {
+            name: _form_value(name, value) for name, value in fields.items() if value is not None
+        }
         httpx_files = to_httpx_files(files)
     elif body is not None or extra_body:
         content = _to_json({**(body or {}), **(extra_body or {})})
@@ -162,14 +199,26 @@ def build_request(
         files=httpx_files,
         timeout=to_timeout(options.get("timeout"), config.timeout),
         retry=retry,
+        max_response_bytes=_call_setting(options, "max_response_bytes", config.max_response_bytes),
     )
+
+
+def _mapping_option(options: RequestOptions, name: str) -> Mapping[str, object] | None:
+    value = options.get(name)
+    if value is not None and not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping (dict), got {type(value).__name__}")
+    return value
 
 
 def _fill_path(template: str, values: Mapping[str, object]) -> str:
     encoded = {}
     for name, value in values.items():
-        if not isinstance(value, (str, int)) or isinstance(value, bool) or value == "":
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
             raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+        if str(value) in ("", ".", ".."):
+            # Even encoded (%2E), a dot segment is resolved away by servers that follow
+            # RFC 3986, which would send the call to another endpoint.
+            raise ValueError(f"{name} must be an id, not {value!r}")
         # safe="" so that "openai/gpt-4o" stays one path segment: openai%2Fgpt-4o.
         encoded[name] = quote(str(value), safe="")
     return template.format_map(encoded)
@@ -196,18 +245,42 @@ def _query_params(
     return params
 
 
-def _form_value(value: object) -> str:
+def _form_value(name: str, value: object) -> str:
     """A multipart text field: scalars as in a query, anything else as JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
     if isinstance(value, (str, int, float)):
         return _query_value(value)
-    return pydantic_core.to_json(value).decode()
+    return _to_json(value, name).decode()
 
 
-def _to_json(payload: Mapping[str, object]) -> bytes:
+def _to_json(payload: object, where: str = "") -> bytes:
+    """JSON bytes of a body (or of one form field, named `where`)."""
     try:
-        return pydantic_core.to_json(payload)
+        encoded = pydantic_core.to_json(payload)
     except pydantic_core.PydanticSerializationError as exc:
         raise TypeError(f"request body is not JSON-serialisable: {exc}") from None
+    if b"NaN" in encoded or b"Infinity" in encoded:
+        _refuse_non_finite(encoded, where)
+    return encoded
+
+
+class _NonFinite:
+    """Stands for a NaN or an infinity while looking for where it is."""
+
+
+def _refuse_non_finite(encoded: bytes, where: str) -> None:
+    """Raise if `encoded` holds NaN or +-Infinity outside strings: they are not JSON."""
+    found = json.loads(encoded, parse_constant=lambda _: _NonFinite())
+    stack: list[tuple[str, object]] = [(where, found)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, _NonFinite):
+            raise ValueError(f"{where.lstrip('.')} must be a finite number, not NaN or infinity")
+        if isinstance(value, dict):
+            stack.extend((f"{where}.{key}", item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{index}]", item) for index, item in enumerate(value))
 
 
 class Attempts:
@@ -338,6 +411,7 @@ class _PipelineBase(Generic[H]):
             body=wire.body,
             files=files,
             options=options,
+            hop=fallback_hop.get(),
         )
         return wire, prepared
 
@@ -361,17 +435,13 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
     def _send(self, prepared: PreparedRequest, *, stream: bool) -> httpx.Response:
         attempts = Attempts(prepared, self.config.logger)
         client = self._http.get()
-        callers = None if self._http.owned else client
+        owned = self._http.owned
+        callers = None if owned else client
         while True:
             outcome: httpx.Response | httpx.TransportError
             try:
-                response = client.send(attempts.next_request(callers), stream=True)
-                if not stream or response.status_code >= 400:
-                    try:
-                        response.read()
-                    finally:
-                        response.close()
-                outcome = response
+                plan = prepared.exchange(stream=stream, owned=owned)
+                outcome = exchange(client, attempts.next_request(callers), plan)
             except httpx.TransportError as exc:
                 outcome = exc
             delay = attempts.settle(outcome)
@@ -466,17 +536,13 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
     async def _send(self, prepared: PreparedRequest, *, stream: bool) -> httpx.Response:
         attempts = Attempts(prepared, self.config.logger)
         client = self._http.get()
-        callers = None if self._http.owned else client
+        owned = self._http.owned
+        callers = None if owned else client
         while True:
             outcome: httpx.Response | httpx.TransportError
             try:
-                response = await client.send(attempts.next_request(callers), stream=True)
-                if not stream or response.status_code >= 400:
-                    try:
-                        await response.aread()
-                    finally:
-                        await response.aclose()
-                outcome = response
+                plan = prepared.exchange(stream=stream, owned=owned)
+                outcome = await aexchange(client, attempts.next_request(callers), plan)
             except httpx.TransportError as exc:
                 outcome = exc
             delay = attempts.settle(outcome)

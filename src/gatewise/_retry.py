@@ -6,10 +6,13 @@ The pipeline asks `retry_delay()` after each failed attempt; `None` means stop.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from ._numbers import check_number
 
 DEFAULT_RETRY_STATUSES: tuple[int, ...] = (408, 409, 429, 500, 502, 503, 504, 529)
 
@@ -17,6 +20,10 @@ DEFAULT_RETRY_STATUSES: tuple[int, ...] = (408, 409, 429, 500, 502, 503, 504, 52
 QUOTA_EXHAUSTED_CODES = frozenset(
     {"insufficient_quota", "quota_exceeded", "quota_exhausted", "billing_hard_limit_reached"}
 )
+
+# The longest wait a server may ask for; a longer one (1e999 included) is capped to it, so a
+# hostile Retry-After can neither overflow time.sleep nor report an infinite retry_after.
+MAX_SERVER_DELAY = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -33,10 +40,14 @@ class RetryConfig:
     respect_retry_after: bool = True
 
     def __post_init__(self) -> None:
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
+            raise TypeError(f"max_retries must be int, got {type(self.max_retries).__name__}")
         if self.max_retries < 0:
             raise ValueError("max_retries must be >= 0")
-        if self.initial_delay < 0 or self.max_delay < 0:
-            raise ValueError("delays must be >= 0")
+        for name in ("initial_delay", "max_delay", "multiplier", "jitter", "max_elapsed"):
+            value = getattr(self, name)
+            if value is not None or name != "max_elapsed":
+                check_number(name, value)
         if not 0 <= self.jitter <= 1:
             raise ValueError("jitter must be between 0 and 1")
 
@@ -45,33 +56,47 @@ def backoff_delay(
     config: RetryConfig, retry_number: int, rng: random.Random | None = None
 ) -> float:
     """The wait before retry `retry_number` (1-based) when the server named none."""
-    base = min(config.initial_delay * config.multiplier ** (retry_number - 1), config.max_delay)
+    try:
+        grown = config.initial_delay * config.multiplier ** (retry_number - 1)
+    except OverflowError:  # thousands of retries with a multiplier > 1
+        grown = config.max_delay
+    base = min(grown, config.max_delay)
     spread = base * config.jitter
     draw = (rng or random).uniform(-spread, spread)
     return max(0.0, min(base + draw, config.max_delay))
 
 
 def server_delay(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """The wait the server asked for: retry-after-ms, or Retry-After in seconds or as an HTTP date."""
-    millis = headers.get("retry-after-ms")
+    """The wait the server asked for: retry-after-ms, or Retry-After in seconds or as an HTTP
+    date; between 0 and MAX_SERVER_DELAY, None when absent or not a number (NaN included)."""
+    millis = _seconds(headers.get("retry-after-ms"))
     if millis is not None:
-        try:
-            return max(0.0, float(millis) / 1000.0)
-        except ValueError:
-            pass
+        return _bounded(millis / 1000.0)
     value = headers.get("retry-after")
     if value is None:
         return None
-    value = value.strip()
+    seconds = _seconds(value)
+    if seconds is not None:
+        return _bounded(seconds)
     try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return _bounded(when.timestamp() - (time.time() if now is None else now))
+
+
+def _seconds(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return None if math.isnan(seconds) else seconds
+
+
+def _bounded(seconds: float) -> float:
+    return min(max(0.0, seconds), MAX_SERVER_DELAY)
 
 
 def retry_delay(

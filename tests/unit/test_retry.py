@@ -9,7 +9,7 @@ import time
 import pytest
 
 from gatewise import RetryConfig
-from gatewise._retry import backoff_delay, retry_delay, server_delay
+from gatewise._retry import MAX_SERVER_DELAY, backoff_delay, retry_delay, server_delay
 
 
 def decide(config: RetryConfig, n: int = 1, **kwargs: object) -> float | None:
@@ -97,3 +97,16 @@ def test_invalid_config_is_rejected() -> None:
         RetryConfig(max_retries=-1)
     with pytest.raises(ValueError, match="jitter"):
         RetryConfig(jitter=2.0)
+
+
+def test_thousands_of_retries_do_not_overflow_the_backoff() -> None:
+    config = RetryConfig(max_retries=5000, initial_delay=0.5, max_delay=8.0, jitter=0.0)
+    assert backoff_delay(config, 2000) == 8.0
+
+
+def test_retry_after_beyond_range_is_capped_and_nan_ignored() -> None:
+    assert server_delay({"retry-after": "1e999"}) == MAX_SERVER_DELAY
+    assert server_delay({"retry-after-ms": "1e999"}) == MAX_SERVER_DELAY
+    assert server_delay({"retry-after": "nan"}) is None
+    assert server_delay({"retry-after": "-3"}) == 0.0
+    assert server_delay({"retry-after": "Fri, 31 Dec 9999 23:59:59 GMT"}) == MAX_SERVER_DELAY

@@ -94,6 +94,7 @@ class Video(SyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VideoTask:
         """Submit the job and wait until it finishes: see Job.wait."""
+        Job.check_wait(wait_timeout, poll_interval=poll_interval, on_progress=on_progress)
         job = self.submit(
             model=model,
             prompt=prompt,
@@ -181,6 +182,7 @@ class AsyncVideo(AsyncAPIResource):
         **options: Unpack[RequestOptions],
     ) -> VideoTask:
         """Submit the job and wait until it finishes: see AsyncJob.wait."""
+        AsyncJob.check_wait(wait_timeout, poll_interval=poll_interval, on_progress=on_progress)
         job = await self.submit(
             model=model,
             prompt=prompt,
