@@ -1,0 +1,142 @@
+"""The `gatewise` command as a whole: help, configuration, exit codes, Ctrl-C, `mock`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from gatewise.testing import MockGateway
+
+from .conftest import CLI, SCRIPT, check_stderr, clean_env
+
+
+def test_help_names_gatewise_at_every_level(cli: CLI) -> None:
+    top = cli.run("--help", connect=False)
+    assert top.returncode == 0
+    assert top.stdout.startswith("usage: gatewise ")
+    for command in ("chat", "complete", "embed", "models", "video", "keys", "config", "logs"):
+        assert f"    {command} " in top.stdout
+    leaf = cli.run("keys", "create", "--help", connect=False)
+    assert leaf.stdout.startswith("usage: gatewise keys create ")
+    assert "--api-key KEY" in leaf.stdout
+    module = cli.run("models", "--help", connect=False, command=(sys.executable, "-m", "gatewise"))
+    assert module.stdout.startswith("usage: gatewise models ")
+
+
+def test_usage_errors_exit_2(cli: CLI) -> None:
+    for args in (["chat", "no model given"], ["models", "rename"], []):
+        result = cli.run(*args)
+        assert result.returncode == 2, args
+        assert result.stdout == ""
+        assert "usage: gatewise" in result.stderr
+
+
+def test_settings_come_from_the_environment(cli: CLI, gateway: MockGateway) -> None:
+    env = clean_env(GATEWISE_BASE_URL=gateway.url, GATEWISE_API_KEY=gateway.api_key)
+    result = cli.run("models", "get", "openai/gpt-4o", env=env, connect=False)
+    assert result.returncode == 0, result.stderr
+    assert gateway.requests.last.headers["authorization"] == f"Bearer {gateway.api_key}"
+
+    wrong_key = cli.run("models", "list", "--api-key", "sk-not-a-key", env=env, connect=False)
+    assert wrong_key.returncode == 1
+    assert wrong_key.stderr.startswith("gatewise: error: [401 ")
+    assert "sk-not-a-key" not in wrong_key.stderr
+
+
+def test_a_server_error_after_retries_is_exit_1(cli: CLI, gateway: MockGateway) -> None:
+    result = cli.run("chat", "-m", "mock/always-503", "hi", "--max-retries", "1")
+    assert result.returncode == 1
+    assert len(gateway.requests.to("/v1/chat/completions")) == 2
+    assert result.stderr.startswith("gatewise: error: [503 provider_unavailable]")
+    assert result.stderr.count("\n") == 1
+
+
+def test_an_unreachable_gateway_is_exit_1(cli: CLI) -> None:
+    with MockGateway() as stopped:
+        url = stopped.url
+    result = cli.run("models", "list", "--base-url", url, "--max-retries", "0", connect=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("gatewise: error: connection error")
+
+
+def test_ctrl_c_while_streaming_exits_130_without_a_traceback(gateway: MockGateway) -> None:
+    process = subprocess.Popen(
+        [SCRIPT, "chat", "-m", "mock/slow", "hi", "--base-url", gateway.url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(GATEWISE_API_KEY=gateway.api_key),
+    )
+    try:
+        # mock/slow holds its answer back for seconds: interrupt once the request is in.
+        deadline = time.monotonic() + 30
+        while not gateway.requests.to("/v1/chat/completions"):
+            assert time.monotonic() < deadline, "the request never arrived"
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert out == ""
+    check_stderr(err, gateway.api_key)
+
+
+def test_a_closed_stdout_ends_quietly(cli: CLI) -> None:
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        process = subprocess.run(
+            [SCRIPT, "models", "get", "openai/gpt-4o", *cli.connection],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=clean_env(),
+            timeout=60,
+        )
+    finally:
+        os.close(writer)
+    assert process.returncode == 141
+    check_stderr(process.stderr, cli.gateway.api_key)
+    assert process.stderr == ""
+
+
+def test_mock_serves_the_gateway(cli: CLI) -> None:
+    process = subprocess.Popen(
+        [SCRIPT, "mock", "--port", "0", "--api-key", "cli-key"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().rsplit(" ", 1)[1].strip()
+        with httpx.Client(base_url=url, headers={"Authorization": "Bearer cli-key"}) as client:
+            assert client.get("/v1/models").status_code == 200
+    finally:
+        process.terminate()
+        _out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+
+    shown = cli.run("mock", "--help", connect=False)
+    assert shown.stdout.startswith("usage: gatewise mock ")
+
+
+@pytest.mark.parametrize("missing", ["uvicorn", "starlette"])
+def test_mock_without_the_extra_says_what_to_install(cli: CLI, missing: str) -> None:
+    # The mock extra's modules made unimportable, as in an install without [mock].
+    program = (
+        f"import sys; sys.modules[{missing!r}] = None; "
+        "from gatewise._cli import main; sys.exit(main(['mock']))"
+    )
+    result = cli.run(connect=False, command=(sys.executable, "-c", program))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "pip install 'gatewise[mock]'" in result.stderr
