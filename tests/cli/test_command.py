@@ -8,9 +8,6 @@ import subprocess
 import sys
 import time
 
-import httpx
-import pytest
-
 from gatewise.testing import MockGateway
 
 from .conftest import CLI, SCRIPT, check_stderr, clean_env
@@ -29,12 +26,22 @@ def test_help_names_gatewise_at_every_level(cli: CLI) -> None:
     assert module.stdout.startswith("usage: gatewise models ")
 
 
-def test_usage_errors_exit_2(cli: CLI) -> None:
-    for args in (["chat", "no model given"], ["models", "rename"], []):
+def test_usage_errors_exit_2(cli: CLI, gateway: MockGateway) -> None:
+    for args in (
+        ["chat", "no model given"],
+        ["models", "rename"],
+        ["models", "list", "--timeout", "0"],
+        [],
+    ):
         result = cli.run(*args)
         assert result.returncode == 2, args
         assert result.stdout == ""
         assert "usage: gatewise" in result.stderr
+    # A value only the client can judge is refused before anything is sent, also with 2.
+    refused = cli.run("models", "list", "--max-retries", "-1")
+    assert refused.returncode == 2
+    assert refused.stderr == "gatewise: error: max_retries must be >= 0\n"
+    assert len(gateway.requests) == 0
 
 
 def test_settings_come_from_the_environment(cli: CLI, gateway: MockGateway) -> None:
@@ -107,8 +114,8 @@ def test_a_closed_stdout_ends_quietly(cli: CLI) -> None:
     assert process.stderr == ""
 
 
-def test_mock_serves_the_gateway(cli: CLI) -> None:
-    process = subprocess.Popen(
+def test_mock_serves_the_gateway_until_interrupted(cli: CLI) -> None:
+    server = subprocess.Popen(
         [SCRIPT, "mock", "--port", "0", "--api-key", "cli-key"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -116,24 +123,34 @@ def test_mock_serves_the_gateway(cli: CLI) -> None:
         env=clean_env(),
     )
     try:
-        assert process.stdout is not None
-        url = process.stdout.readline().rsplit(" ", 1)[1].strip()
-        with httpx.Client(base_url=url, headers={"Authorization": "Bearer cli-key"}) as client:
-            assert client.get("/v1/models").status_code == 200
+        assert server.stdout is not None
+        url = server.stdout.readline().rsplit(" ", 1)[1].strip()
+        served = cli.run(
+            "models",
+            "get",
+            "openai/gpt-4o",
+            "--base-url",
+            url,
+            "--api-key",
+            "cli-key",
+            connect=False,
+        )
+        assert served.returncode == 0, served.stderr
+        server.send_signal(signal.SIGINT)
+        _out, err = server.communicate(timeout=10)
     finally:
-        process.terminate()
-        _out, err = process.communicate(timeout=10)
-    assert process.returncode == 0, err
+        server.kill()
+    assert server.returncode == 0, err
+    check_stderr(err, "cli-key")
 
     shown = cli.run("mock", "--help", connect=False)
     assert shown.stdout.startswith("usage: gatewise mock ")
 
 
-@pytest.mark.parametrize("missing", ["uvicorn", "starlette"])
-def test_mock_without_the_extra_says_what_to_install(cli: CLI, missing: str) -> None:
-    # The mock extra's modules made unimportable, as in an install without [mock].
+def test_mock_without_the_extra_says_what_to_install(cli: CLI) -> None:
+    # The extra's server made unimportable, as in an install without [mock].
     program = (
-        f"import sys; sys.modules[{missing!r}] = None; "
+        "import sys; sys.modules['uvicorn'] = None; "
         "from gatewise._cli import main; sys.exit(main(['mock']))"
     )
     result = cli.run(connect=False, command=(sys.executable, "-c", program))

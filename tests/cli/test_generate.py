@@ -34,7 +34,7 @@ def test_chat_no_stream_sends_the_system_message_first(cli: CLI, gateway: MockGa
     result = cli.run("chat", "-m", "openai/gpt-4o", "--no-stream", "--system", "Be brief", PROMPT)
     assert result.returncode == 0, result.stderr
     sent = gateway.requests.last.json
-    assert "stream" not in sent
+    assert sent["stream"] is False
     assert sent["messages"] == [
         {"role": "system", "content": "Be brief"},
         {"role": "user", "content": PROMPT},

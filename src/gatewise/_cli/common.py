@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from gatewise import Gatewise
 
@@ -31,13 +32,22 @@ def connection_options() -> argparse.ArgumentParser:
         help="the API key (default $GATEWISE_API_KEY, else $OPENAI_API_KEY)",
     )
     group.add_argument(
-        "--timeout", type=float, metavar="SECONDS", help="seconds per attempt (default 120)"
+        "--timeout",
+        type=positive_seconds,
+        metavar="SECONDS",
+        help="seconds per attempt (default 120)",
     )
     group.add_argument(
         "--max-retries", type=int, metavar="N", help="retries of a failed request (default 2)"
     )
     parent.add_argument("--json", action="store_true", help="print the answer as JSON, for scripts")
     return parent
+
+
+def action_group(commands: Any, name: str, summary: str, description: str) -> Any:
+    """A command made of actions (`gatewise models list`): the subparsers to add them to."""
+    group = commands.add_parser(name, help=summary, description=description)
+    return group.add_subparsers(required=True, metavar="ACTION")
 
 
 def open_client(args: argparse.Namespace) -> Gatewise:
@@ -47,6 +57,17 @@ def open_client(args: argparse.Namespace) -> Gatewise:
         timeout=args.timeout,
         max_retries=args.max_retries,
     )
+
+
+def positive_seconds(value: str) -> float:
+    """A duration option: a number of seconds above zero (checked before anything is sent)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"expected seconds above 0, got {value!r}")
+    return number
 
 
 def text_argument(value: str) -> str:

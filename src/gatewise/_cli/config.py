@@ -8,16 +8,17 @@ from typing import Any
 
 from gatewise import GatewayConfig, Gatewise
 
+from .common import action_group
 from .output import cell, print_json, print_table
 
 
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    group = commands.add_parser(
+    actions = action_group(
+        commands,
         "config",
-        help="show and roll back the gateway configuration (admin)",
-        description="The gateway's configuration; every change makes a new version.",
+        "show and roll back the gateway configuration (admin)",
+        "The gateway's configuration; every change makes a new version.",
     )
-    actions = group.add_subparsers(required=True, metavar="ACTION")
     get = actions.add_parser("get", parents=parents, help="show the current configuration")
     get.set_defaults(handler=_get)
     history = actions.add_parser("history", parents=parents, help="list every version")

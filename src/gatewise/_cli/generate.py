@@ -10,9 +10,8 @@ import argparse
 import sys
 from typing import Any
 
-from pydantic import BaseModel
-
-from gatewise import Gatewise, Stream
+from gatewise import ChatCompletion, Completion, Gatewise, Stream
+from gatewise.params import ChatMessage
 
 from .common import text_argument
 from .output import print_json
@@ -50,52 +49,39 @@ def _generation_options() -> argparse.ArgumentParser:
 
 
 def _chat(client: Gatewise, args: argparse.Namespace) -> None:
-    messages: list[Any] = [{"role": "user", "content": args.prompt}]
+    messages: list[ChatMessage] = [{"role": "user", "content": args.prompt}]
     if args.system is not None:
         messages.insert(0, {"role": "system", "content": args.system})
-    create = client.chat.completions.create
-    if args.stream:
-        _show_stream(
-            create(
-                model=args.model,
-                messages=messages,
-                max_tokens=args.max_tokens,
-                temperature=args.temperature,
-                stream=True,
-            ),
-            args.json,
-        )
-        return
-    answer = create(
+    answer = client.chat.completions.create(
         model=args.model,
         messages=messages,
         max_tokens=args.max_tokens,
         temperature=args.temperature,
+        stream=args.stream,
     )
-    _show(answer, answer.content, args.json)
+    _show(answer, args.json)
 
 
 def _complete(client: Gatewise, args: argparse.Namespace) -> None:
-    create = client.completions.create
-    if args.stream:
-        _show_stream(
-            create(
-                model=args.model,
-                prompt=args.prompt,
-                max_tokens=args.max_tokens,
-                temperature=args.temperature,
-                stream=True,
-            ),
-            args.json,
-        )
-        return
-    answer = create(
+    answer = client.completions.create(
         model=args.model,
         prompt=args.prompt,
         max_tokens=args.max_tokens,
         temperature=args.temperature,
+        stream=args.stream,
     )
-    _show(answer, answer.choices[0].text if answer.choices else None, args.json)
+    _show(answer, args.json)
+
+
+def _show(answer: ChatCompletion | Completion | Stream[Any], as_json: bool) -> None:
+    if isinstance(answer, Stream):
+        _show_stream(answer, as_json)
+    elif as_json:
+        print_json(answer)
+    elif isinstance(answer, ChatCompletion):
+        print(answer.content or "")
+    else:
+        print(answer.choices[0].text if answer.choices else "")
 
 
 def _show_stream(stream: Stream[Any], as_json: bool) -> None:
@@ -114,10 +100,3 @@ def _show_stream(stream: Stream[Any], as_json: bool) -> None:
             # Even an interrupted reply ends its line, so the shell prompt starts on its own.
             if wrote:
                 sys.stdout.write("\n")
-
-
-def _show(answer: BaseModel, text: str | None, as_json: bool) -> None:
-    if as_json:
-        print_json(answer)
-    else:
-        print(text or "")

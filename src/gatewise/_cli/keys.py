@@ -11,14 +11,12 @@ from typing import Any
 
 from gatewise import APIKey, CreatedAPIKey, Gatewise
 
+from .common import action_group
 from .output import print_json, print_record, print_table
 
 
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    group = commands.add_parser(
-        "keys", help="manage API keys (admin)", description="The gateway's API keys."
-    )
-    actions = group.add_subparsers(required=True, metavar="ACTION")
+    actions = action_group(commands, "keys", "manage API keys (admin)", "The gateway's API keys.")
     listing = actions.add_parser("list", parents=parents, help="list every key (no secrets)")
     listing.set_defaults(handler=_list)
     create = actions.add_parser("create", parents=parents, help="create a key, print its secret")

@@ -7,14 +7,14 @@ from typing import Any
 
 from gatewise import Gatewise
 
+from .common import action_group
 from .output import print_json, print_record, print_table
 
 
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    group = commands.add_parser(
-        "logs", help="request log statistics (admin)", description="The gateway's request logs."
+    actions = action_group(
+        commands, "logs", "request log statistics (admin)", "The gateway's request logs."
     )
-    actions = group.add_subparsers(required=True, metavar="ACTION")
     stats = actions.add_parser(
         "stats",
         parents=parents,

@@ -7,14 +7,14 @@ from typing import Any
 
 from gatewise import Gatewise, ModelInfo
 
+from .common import action_group
 from .output import print_json, print_record, print_table
 
 
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    group = commands.add_parser(
-        "models", help="list, search and show models", description="The model catalogue."
+    actions = action_group(
+        commands, "models", "list, search and show models", "The model catalogue."
     )
-    actions = group.add_subparsers(required=True, metavar="ACTION")
     listing = actions.add_parser("list", parents=parents, help="list the models")
     listing.add_argument("--provider", help="only this provider's models")
     listing.add_argument("--capability", help="only models with this capability, e.g. chat")

@@ -12,16 +12,13 @@ from typing import Any
 
 from gatewise import Gatewise, VideoTask
 
-from .common import text_argument
+from .common import action_group, positive_seconds, text_argument
 from .output import print_json, print_record
 from .progress import ProgressBar
 
 
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    group = commands.add_parser(
-        "video", help="generate videos, follow jobs", description="Polled video jobs."
-    )
-    actions = group.add_subparsers(required=True, metavar="ACTION")
+    actions = action_group(commands, "video", "generate videos, follow jobs", "Polled video jobs.")
     generate = actions.add_parser(
         "generate",
         parents=parents,
@@ -37,10 +34,13 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--no-wait", action="store_true", help="print the task id and return at once"
     )
     generate.add_argument(
-        "--wait-timeout", type=float, help="give up waiting after this many seconds"
+        "--wait-timeout", type=positive_seconds, help="give up waiting after this many seconds"
     )
     generate.add_argument(
-        "--poll-interval", type=float, default=2.0, help="first wait between polls (default 2 s)"
+        "--poll-interval",
+        type=positive_seconds,
+        default=2.0,
+        help="first wait between polls (default 2 s)",
     )
     generate.set_defaults(handler=_generate)
     for name, handler, text in (
