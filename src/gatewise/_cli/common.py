@@ -1,4 +1,4 @@
-"""What every command shares: the connection options, the client they build, usage errors.
+"""What every command shares: the connection options, the client they build, argument types.
 
 Connection settings come from `--base-url` / `--api-key` / `--timeout` / `--max-retries`,
 else from the client's own environment variables (GATEWISE_API_KEY, OPENAI_API_KEY,

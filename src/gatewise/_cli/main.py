@@ -68,7 +68,8 @@ def _run(argv: list[str]) -> int:
     except GatewiseError as exc:
         return _fail(exc, EXIT_API_ERROR)
     except ValueError as exc:
-        # The client refuses bad values (a zero timeout, ...) before sending anything.
+        # The client refuses bad settings (a negative retry count, a base URL that is not
+        # http(s)) before sending anything.
         return _fail(exc, EXIT_USAGE)
     return EXIT_OK
 

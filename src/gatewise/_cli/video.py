@@ -1,7 +1,7 @@
 """`gatewise video generate|get|cancel`: polled video jobs, with a progress bar on stderr.
 
-`generate` submits and waits (the URL goes to stdout); `--no-wait` prints the task id at
-once. Interrupted while waiting, it says which job keeps running.
+`generate` submits and waits (the URL goes to stdout); `--no-wait` prints the submitted
+job at once. Interrupted while waiting, it says which job keeps running.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     generate.add_argument("--seconds", type=int, help="length of the video")
     generate.add_argument("--resolution", help="e.g. 720p")
     generate.add_argument(
-        "--no-wait", action="store_true", help="print the task id and return at once"
+        "--no-wait", action="store_true", help="print the submitted job and return at once"
     )
     generate.add_argument(
         "--wait-timeout", type=positive_seconds, help="give up waiting after this many seconds"
@@ -68,7 +68,10 @@ def _generate(client: Gatewise, args: argparse.Namespace) -> None:
         )
     except KeyboardInterrupt:
         bar.finish()
-        print(f"interrupted; job {job.task_id} keeps running", file=sys.stderr)
+        print(
+            f"interrupted; job {job.task_id} keeps running: gatewise video get {job.task_id}",
+            file=sys.stderr,
+        )
         raise
     finally:
         bar.finish()
