@@ -8,9 +8,11 @@ for every run: no traceback, no API key on stderr.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +57,24 @@ class CLI:
         )
         check_stderr(result.stderr, self.gateway.api_key)
         return result
+
+    def interrupt(self, *args: str, when: Callable[[], bool]) -> subprocess.CompletedProcess[str]:
+        """Start the command, press Ctrl-C (SIGINT) once `when()` holds, collect its output."""
+        command = [SCRIPT, *args, *self.connection]
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env()
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not when():
+                assert time.monotonic() < deadline, "the moment to interrupt never came"
+                time.sleep(0.02)
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=30)
+        finally:
+            process.kill()
+        check_stderr(err, self.gateway.api_key)
+        return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 def check_stderr(stderr: str, api_key: str) -> None:

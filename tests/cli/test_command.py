@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 from gatewise.testing import MockGateway
 
@@ -72,27 +71,19 @@ def test_an_unreachable_gateway_is_exit_1(cli: CLI) -> None:
     assert result.stderr.startswith("gatewise: error: connection error")
 
 
-def test_ctrl_c_while_streaming_exits_130_without_a_traceback(gateway: MockGateway) -> None:
-    process = subprocess.Popen(
-        [SCRIPT, "chat", "-m", "mock/slow", "hi", "--base-url", gateway.url],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=clean_env(GATEWISE_API_KEY=gateway.api_key),
+def test_ctrl_c_while_streaming_exits_130_without_a_traceback(
+    cli: CLI, gateway: MockGateway
+) -> None:
+    # mock/slow holds its answer back for seconds: interrupt once the request is in.
+    result = cli.interrupt(
+        "chat",
+        "-m",
+        "mock/slow",
+        "hi",
+        when=lambda: bool(gateway.requests.to("/v1/chat/completions")),
     )
-    try:
-        # mock/slow holds its answer back for seconds: interrupt once the request is in.
-        deadline = time.monotonic() + 30
-        while not gateway.requests.to("/v1/chat/completions"):
-            assert time.monotonic() < deadline, "the request never arrived"
-            time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-    finally:
-        process.kill()
-    assert process.returncode == 130
-    assert out == ""
-    check_stderr(err, gateway.api_key)
+    assert result.returncode == 130
+    assert result.stdout == ""
 
 
 def test_a_closed_stdout_ends_quietly(cli: CLI) -> None:

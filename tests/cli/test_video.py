@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
-import signal
 import subprocess
-import time
 
 import pytest
 
@@ -93,26 +91,15 @@ def test_a_failed_job_is_exit_1_with_its_reason(cli: CLI) -> None:
 
 
 @pytest.mark.mock_gateway(video_seconds=60)
-def test_ctrl_c_while_waiting_names_the_job_that_keeps_running(gateway: MockGateway) -> None:
-    process = subprocess.Popen(
-        [SCRIPT, *GENERATE, "--base-url", gateway.url, "--api-key", gateway.api_key],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=clean_env(),
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not [r for r in gateway.requests if r.method == "GET"]:
-            assert time.monotonic() < deadline, "the job was never polled"
-            time.sleep(0.02)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-    finally:
-        process.kill()
-    assert process.returncode == 130
-    assert out == ""
-    check_stderr(err, gateway.api_key)
-    assert err.splitlines()[-1] == (
+def test_ctrl_c_while_waiting_names_the_job_that_keeps_running(
+    cli: CLI, gateway: MockGateway
+) -> None:
+    def polled() -> bool:
+        return any(request.method == "GET" for request in gateway.requests)
+
+    result = cli.interrupt(*GENERATE, when=polled)
+    assert result.returncode == 130
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1] == (
         "interrupted; job video_000001 keeps running: gatewise video get video_000001"
     )
