@@ -14,10 +14,8 @@ from types import FrameType
 from ._server import DEFAULT_API_KEY, MockGateway
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m gatewise.testing", description="Serve the gatewise mock gateway."
-    )
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Serve the gatewise mock gateway.")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument(
         "--port", type=int, default=8080, help="port to bind, 0 for a free one (default 8080)"
@@ -36,8 +34,9 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str = "python -m gatewise.testing") -> int:
+    """Serve until stopped; `prog` names the command in --help (`gatewise mock` delegates here)."""
+    args = _parser(prog).parse_args(argv)
     gateway = MockGateway(
         host=args.host,
         port=args.port,
@@ -56,15 +55,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"admin key: {gateway.api_key}", flush=True)
     gateway.serve_forever()
     return 0
-
-
-def cli() -> None:
-    """The `gatewise` command: `gatewise mock [--port 8080 ...]` serves the mock gateway."""
-    argv = sys.argv[1:]
-    if not argv or argv[0] != "mock":
-        print("usage: gatewise mock [--host HOST] [--port PORT] [...]; see gatewise mock --help")
-        sys.exit(2)
-    sys.exit(main(argv[1:]))
 
 
 if __name__ == "__main__":
