@@ -19,6 +19,7 @@ from ._config import (
     ClientConfig,
     derive_config,
     make_config,
+    redacted_url,
 )
 from ._fallback import Cooldowns
 from ._generated.client import AsyncResources, SyncResources
@@ -124,10 +125,11 @@ class _ClientBase(Generic[H]):
 
     @property
     def api_key(self) -> str | None:
-        return self._config.api_key
+        key = self._config.api_key
+        return key.reveal() if key is not None else None
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._config.base_url!r})"
+        return f"{type(self).__name__}(base_url={redacted_url(self._config.base_url)!r})"
 
 
 class Gatewise(SyncResources, _ClientBase[httpx.Client]):

@@ -19,17 +19,11 @@ import anyio
 import httpx
 import pydantic_core
 
-from ._config import ClientConfig, check_byte_limit, to_timeout
-from ._errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    GatewiseError,
-    error_from_response,
-)
+from ._config import ClientConfig, check_byte_limit, redacted_url, to_timeout
+from ._errors import APIError, GatewiseError, error_from_httpx, error_from_response
 from ._fallback import Cooldowns, FallbackRun, acall_chain, call_chain, resolve_chain
 from ._files import FileInput, to_httpx_files
-from ._headers import attribution_headers, check_headers
+from ._headers import HeaderValue, attribution_headers, check_headers, wire_headers
 from ._http import H, HttpClientHolder
 from ._jobs import AsyncJob, Job, JobSpec
 from ._operation import Operation, Page
@@ -58,7 +52,7 @@ class PreparedRequest:
     method: str
     url: str
     params: dict[str, Any]
-    headers: dict[str, str]
+    headers: dict[str, HeaderValue]  # credentials as Secret: a traceback's locals hide them
     content: bytes | None
     data: dict[str, str] | None
     files: dict[str, Any] | None
@@ -73,7 +67,7 @@ class PreparedRequest:
                 self.method,
                 _parsed_url(self.url),
                 params=self.params or None,
-                headers=self.headers,
+                headers=wire_headers(self.headers),
                 content=self.content,
                 data=self.data,
                 files=self.files,
@@ -83,7 +77,7 @@ class PreparedRequest:
             self.method,
             _parsed_url(self.url),
             params=self.params or None,
-            headers=self.headers,
+            headers=wire_headers(self.headers),
             content=self.content,
             data=self.data,
             files=self.files,
@@ -126,11 +120,11 @@ def build_request(
     url = config.base_url + (_fill_path(op.path, path) if path else op.path)
     headers = dict(config.base_headers)
     attribution = options.get("attribution")
-    if attribution:
-        headers.update(attribution_headers(attribution))
+    if attribution is not None:
+        headers.update(attribution_headers(attribution, "attribution"))
     extra_headers = options.get("extra_headers")
-    if extra_headers:
-        headers.update(check_headers(extra_headers))
+    if extra_headers is not None:
+        headers.update(check_headers(extra_headers, "extra_headers"))
     if op.method != "GET" and not any(name.lower() == "idempotency-key" for name in headers):
         # One key per call, reused by every retry, so the server can de-duplicate.
         headers["Idempotency-Key"] = f"gw-{uuid.uuid4().hex}"
@@ -225,7 +219,7 @@ class Attempts:
         self._sent_at = time.monotonic()
         return self._prepared.to_httpx(callers_client)
 
-    def settle(self, outcome: httpx.Response | httpx.TransportError) -> float | None:
+    def settle(self, outcome: httpx.Response | httpx.HTTPError) -> float | None:
         """None when `outcome` is the answer; seconds to wait before retrying; or raises."""
         now = time.monotonic()
         attempt = self._retry_number + 1
@@ -243,6 +237,8 @@ class Attempts:
             error_code=api_error.code if api_error else None,
             elapsed=now - self._started,
         )
+        if not isinstance(outcome, _RETRIED_FAILURES):
+            delay = None
         self._log(attempt, api_error.status_code if api_error else type(error).__name__, now, delay)
         if delay is None:
             raise error
@@ -254,7 +250,7 @@ class Attempts:
         self._logger.debug(
             "%s %s -> %s in %.1f ms (attempt %d)%s",
             self._prepared.method,
-            self._prepared.url,
+            redacted_url(self._prepared.url),
             result,
             (now - self._sent_at) * 1000,
             attempt,
@@ -262,14 +258,15 @@ class Attempts:
         )
 
 
-def _error_of(outcome: httpx.Response | httpx.TransportError) -> GatewiseError:
+# Retried: error answers (by status), and failures a new attempt may not meet (connection,
+# timeout, a garbled body); a redirect loop is not.
+_RETRIED_FAILURES = (httpx.Response, httpx.TransportError, httpx.DecodingError)
+
+
+def _error_of(outcome: httpx.Response | httpx.HTTPError) -> GatewiseError:
     if isinstance(outcome, httpx.Response):
         return error_from_response(outcome)
-    if isinstance(outcome, httpx.TimeoutException):
-        return APITimeoutError(
-            f"request timed out ({type(outcome).__name__})", request=outcome.request
-        )
-    return APIConnectionError(f"connection error ({type(outcome).__name__}: {outcome})")
+    return error_from_httpx(outcome)
 
 
 StreamT = TypeVar("StreamT", bound="Stream[Any] | AsyncStream[Any]")
@@ -360,7 +357,7 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
         client = self._http.get()
         callers = None if self._http.owned else client
         while True:
-            outcome: httpx.Response | httpx.TransportError
+            outcome: httpx.Response | httpx.HTTPError
             try:
                 response = client.send(attempts.next_request(callers), stream=True)
                 if not stream or response.status_code >= 400:
@@ -369,7 +366,7 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
                     finally:
                         response.close()
                 outcome = response
-            except httpx.TransportError as exc:
+            except httpx.HTTPError as exc:  # every failure httpx raises, answer read included
                 outcome = exc
             delay = attempts.settle(outcome)
             if delay is None:
@@ -465,7 +462,7 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
         client = self._http.get()
         callers = None if self._http.owned else client
         while True:
-            outcome: httpx.Response | httpx.TransportError
+            outcome: httpx.Response | httpx.HTTPError
             try:
                 response = await client.send(attempts.next_request(callers), stream=True)
                 if not stream or response.status_code >= 400:
@@ -474,7 +471,7 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
                     finally:
                         await response.aclose()
                 outcome = response
-            except httpx.TransportError as exc:
+            except httpx.HTTPError as exc:  # every failure httpx raises, answer read included
                 outcome = exc
             delay = attempts.settle(outcome)
             if delay is None:
