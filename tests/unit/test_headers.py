@@ -88,3 +88,10 @@ def test_credentials_are_held_as_secrets_that_never_show() -> None:
     assert "sk-mine" not in str(checked)
     assert "k2" not in f"{checked}"
     assert wire_headers(checked) == {"Authorization": "Bearer sk-mine", "x-api-key": "k2"}
+
+
+def test_a_secret_passed_again_stays_a_secret() -> None:
+    once = check_headers({"Authorization": "Bearer sk-mine"}, "default_headers")
+    again = check_headers(once, "default_headers")
+    assert isinstance(again["Authorization"], Secret)
+    assert wire_headers(again) == {"Authorization": "Bearer sk-mine"}
