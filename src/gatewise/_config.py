@@ -76,7 +76,7 @@ def to_timeout(value: float | httpx.Timeout | None, default: httpx.Timeout) -> h
 
 def make_config(
     *,
-    api_key: str | Secret | None,
+    api_key: Secret | None,
     base_url: str | httpx.URL | None,
     timeout: float | httpx.Timeout | None,
     max_retries: int | None,
@@ -89,9 +89,8 @@ def make_config(
     max_event_bytes: int | None,
     max_response_bytes: int | None,
 ) -> ClientConfig:
-    """Check every argument and fill the gaps from the environment and the defaults."""
-    key = api_key if api_key is not None else _env("GATEWISE_API_KEY") or _env("OPENAI_API_KEY")
-    secret = _check_key(key)
+    """Check every argument and fill the gaps from the environment and the defaults
+    (`api_key` is settled already: see settled_key)."""
     url = str(base_url) if base_url is not None else _env("GATEWISE_BASE_URL") or DEFAULT_BASE_URL
     parsed = httpx.URL(url)
     if parsed.scheme not in ("http", "https") or not parsed.host:
@@ -107,12 +106,12 @@ def make_config(
     tag_headers = attribution_headers(default_attribution, "default_attribution")
     attribution = dict(default_attribution or {})
     base_headers: dict[str, HeaderValue] = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-    if secret is not None:
-        base_headers["Authorization"] = Secret(f"Bearer {secret.reveal()}")
+    if api_key is not None:
+        base_headers["Authorization"] = Secret(f"Bearer {api_key.reveal()}")
     base_headers.update(headers)
     base_headers.update(tag_headers)
     return ClientConfig(
-        api_key=secret,
+        api_key=api_key,
         base_url=url.rstrip("/"),
         timeout=to_timeout(timeout, httpx.Timeout(DEFAULT_TIMEOUT, connect=10.0)),
         retry=retry,
@@ -131,10 +130,10 @@ def _env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
-def _check_key(key: object) -> Secret | None:
-    """The key as a Secret (None when there is none); what is wrong is said without the key."""
-    if isinstance(key, Secret):
-        return key
+def settled_key(api_key: object) -> Secret | None:
+    """The key (the argument, else the environment) as a Secret, None when there is none;
+    what is wrong with it is said without the key."""
+    key = api_key if api_key is not None else _env("GATEWISE_API_KEY") or _env("OPENAI_API_KEY")
     if key is not None and not isinstance(key, str):
         raise TypeError(f"api_key must be str, got {type(key).__name__}")
     if not key:

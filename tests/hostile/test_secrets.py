@@ -104,6 +104,22 @@ def test_a_call_refused_before_sending_formatted_with_locals_shows_no_key() -> N
     assert API_KEY not in text
 
 
+@pytest.mark.parametrize(
+    "wrong",
+    [{"max_event_bytes": -1}, {"base_url": "ftp://x"}, {"default_headers": {"Host": "x"}}],
+    ids=["a bad limit", "a bad base_url", "a reserved header"],
+)
+def test_a_construction_error_formatted_with_locals_shows_no_key(wrong: dict[str, Any]) -> None:
+    arguments: dict[str, Any] = {"api_key": API_KEY, "base_url": "http://127.0.0.1:1", **wrong}
+    with pytest.raises((ValueError, TypeError)) as caught:
+        Gatewise(**arguments)
+    check_no_key_in_traceback(caught.value)
+    client = Gatewise(api_key=API_KEY, base_url="http://127.0.0.1:1")
+    with pytest.raises(TypeError) as caught:
+        client.with_options(max_retries="2")  # type: ignore[arg-type]
+    check_no_key_in_traceback(caught.value)
+
+
 # ---------------------------------------------------------------------------- pickling
 
 
