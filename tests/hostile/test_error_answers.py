@@ -8,9 +8,10 @@ import pytest
 
 import gatewise
 from gatewise import RetryConfig
+from tests.answers import VIDEO
 from tests.rawserver import Answer, raw_answer, scripted_server
 
-from .support import GOOD, MESSAGES, NOT_GZIP, json_answer, sync_client
+from .support import GOOD, MESSAGES, NOT_GZIP, async_client, json_answer, sync_client
 
 ONE_RETRY = RetryConfig(max_retries=1, initial_delay=0.001, max_delay=0.01, jitter=0.0)
 LOOP = raw_answer(302, b"", "Location: /v1/chat/completions")
@@ -86,3 +87,25 @@ def test_a_raw_response_parses_a_200_envelope_into_its_error() -> None:
             raw.parse()
     assert caught.value.status_code == 529
     assert json.loads(raw.content) == envelope
+
+
+@pytest.mark.parametrize(
+    ("poll_answer", "expected"),
+    [
+        (json_answer(200, {"error": {"message": "busy", "code": "503"}}), gatewise.ServerError),
+        (raw_answer(200, NOT_GZIP, "Content-Encoding: gzip"), gatewise.APIConnectionError),
+        (json_answer(200, {**VIDEO, "status": "failed"}), gatewise.AsyncJobFailed),
+    ],
+    ids=["error envelope", "bad gzip", "failed"],
+)
+async def test_a_polled_job_meets_hostile_answers_with_typed_errors(
+    poll_answer: Answer, expected: type[gatewise.GatewiseError]
+) -> None:
+    with scripted_server(json_answer(200, VIDEO), poll_answer) as server:
+        async with async_client(server.url) as client:
+            with pytest.raises(gatewise.GatewiseError) as caught:
+                await client.video.generate(
+                    model="byteplus/seedance", prompt="a fox", poll_interval=0.01
+                )
+    assert isinstance(caught.value, expected)
+    assert len(server.requests) == 2

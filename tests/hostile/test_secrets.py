@@ -92,6 +92,20 @@ def test_a_failed_stream_formatted_with_locals_shows_no_key(answers: list[Raw]) 
     check_no_key_in_traceback(caught.value)
 
 
+@pytest.mark.parametrize("answers", STREAM_FAILURES.values(), ids=list(STREAM_FAILURES))
+async def test_a_failed_async_stream_formatted_with_locals_shows_no_key(
+    answers: list[Raw],
+) -> None:
+    with scripted_server(*answers) as server:
+        async with async_client(server.url) as client:
+            stream = await client.chat.completions.create(
+                model="openai/gpt-4o", messages=MESSAGES, stream=True
+            )
+            with pytest.raises(gatewise.IncompleteStreamError) as caught:
+                await stream.collect()
+    check_no_key_in_traceback(caught.value)
+
+
 def test_a_call_refused_before_sending_formatted_with_locals_shows_no_key() -> None:
     with scripted_server(GOOD) as server, sync_client(server.url) as client:
         with pytest.raises(TypeError) as caught:

@@ -41,6 +41,11 @@ CASES = {
     "bad gzip on a 503": Case(
         [raw_answer(503, NOT_GZIP, "Content-Encoding: gzip")], gatewise.APIConnectionError
     ),
+    "bad gzip on a 503 to a stream": Case(
+        [raw_answer(503, NOT_GZIP, "Content-Encoding: gzip")],
+        gatewise.APIConnectionError,
+        stream=True,
+    ),
     "gzip cut short": Case(
         [raw_answer(200, gzip.compress(b'{"id": "x"}' * 50)[:40], "Content-Encoding: gzip")],
         gatewise.ResponseValidationError,  # httpx hands over what decompressed: cut JSON
