@@ -21,6 +21,7 @@ from ._headers import (
     check_headers,
     check_mapping,
     is_header_value,
+    merge_headers,
 )
 from ._retry import RetryConfig
 from ._version import __version__
@@ -108,8 +109,8 @@ def make_config(
     base_headers: dict[str, HeaderValue] = {"User-Agent": USER_AGENT, "Accept": "application/json"}
     if api_key is not None:
         base_headers["Authorization"] = Secret(f"Bearer {api_key.reveal()}")
-    base_headers.update(headers)
-    base_headers.update(tag_headers)
+    merge_headers(base_headers, headers)
+    merge_headers(base_headers, tag_headers)
     return ClientConfig(
         api_key=api_key,
         base_url=url.rstrip("/"),

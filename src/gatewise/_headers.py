@@ -63,6 +63,21 @@ class Secret:
 HeaderValue = str | Secret
 
 
+def merge_headers(headers: dict[str, HeaderValue], layer: Mapping[str, HeaderValue]) -> None:
+    """Add `layer` to `headers`; a name already there in any case is replaced, not repeated
+    (header names are case-insensitive: `authorization` must not add a second one)."""
+    names = {name.lower() for name in layer}
+    for name in [name for name in headers if name.lower() in names]:
+        del headers[name]
+    headers.update(layer)
+
+
+def default_header(headers: dict[str, HeaderValue], name: str, value: HeaderValue) -> None:
+    """Set header `name` unless the caller set it already, in any case (theirs wins)."""
+    if not any(existing.lower() == name.lower() for existing in headers):
+        headers[name] = value
+
+
 def wire_headers(headers: Mapping[str, HeaderValue]) -> dict[str, str]:
     """The headers as sent, secrets revealed (only ever passed straight to httpx)."""
     return {

@@ -23,7 +23,14 @@ from ._config import ClientConfig, check_byte_limit, redacted_url, to_timeout
 from ._errors import APIError, GatewiseError, error_from_httpx, error_from_response
 from ._fallback import Cooldowns, FallbackRun, acall_chain, call_chain, resolve_chain
 from ._files import FileInput, to_httpx_files
-from ._headers import HeaderValue, attribution_headers, check_headers, wire_headers
+from ._headers import (
+    HeaderValue,
+    attribution_headers,
+    check_headers,
+    default_header,
+    merge_headers,
+    wire_headers,
+)
 from ._http import H, HttpClientHolder
 from ._jobs import AsyncJob, Job, JobSpec
 from ._operation import Operation, Page
@@ -121,13 +128,13 @@ def build_request(
     headers = dict(config.base_headers)
     attribution = options.get("attribution")
     if attribution is not None:
-        headers.update(attribution_headers(attribution, "attribution"))
+        merge_headers(headers, attribution_headers(attribution, "attribution"))
     extra_headers = options.get("extra_headers")
     if extra_headers is not None:
-        headers.update(check_headers(extra_headers, "extra_headers"))
-    if op.method != "GET" and not any(name.lower() == "idempotency-key" for name in headers):
+        merge_headers(headers, check_headers(extra_headers, "extra_headers"))
+    if op.method != "GET":
         # One key per call, reused by every retry, so the server can de-duplicate.
-        headers["Idempotency-Key"] = f"gw-{uuid.uuid4().hex}"
+        default_header(headers, "Idempotency-Key", f"gw-{uuid.uuid4().hex}")
     params = _query_params(query, options.get("extra_query"))
     content: bytes | None = None
     data: dict[str, str] | None = None
@@ -139,7 +146,7 @@ def build_request(
         httpx_files = to_httpx_files(files)
     elif body is not None or extra_body:
         content = _to_json({**(body or {}), **(extra_body or {})})
-        headers["Content-Type"] = "application/json"
+        default_header(headers, "Content-Type", "application/json")
     retry = options.get("retry") or config.retry
     if not isinstance(retry, RetryConfig):
         raise TypeError(f"retry must be a RetryConfig, got {type(retry).__name__}")

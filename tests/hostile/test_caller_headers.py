@@ -85,3 +85,20 @@ def test_valid_odd_values_and_a_callers_credential_are_sent_as_given() -> None:
     assert b"X-Api-Key: k-2" in head
     assert any(line.startswith(b"X-Empty:") for line in head)
     assert f"Authorization: Bearer {API_KEY}".encode() in head
+
+
+def test_a_callers_header_replaces_the_sdks_in_any_case_instead_of_repeating_it() -> None:
+    with (
+        scripted_server(GOOD) as server,
+        Gatewise(api_key=API_KEY, base_url=server.url, default_headers={"user-agent": "me/1"}) as c,
+    ):
+        c.chat.completions.create(
+            model="openai/gpt-4o",
+            messages=MESSAGES,
+            extra_headers={"authorization": "Bearer other", "content-type": "application/json"},
+        )
+    head = server.requests[0].split(b"\r\n\r\n")[0].lower().split(b"\r\n")
+    names = [line.partition(b":")[0] for line in head[1:]]
+    assert len(names) == len(set(names))
+    assert b"authorization: bearer other" in head
+    assert b"user-agent: me/1" in head
