@@ -3,9 +3,13 @@ set one the HTTP layer owns, or show a credential."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from gatewise._headers import (
+    RESERVED_HEADERS,
     Secret,
     attribution_header_name,
     attribution_headers,
@@ -95,3 +99,10 @@ def test_a_secret_passed_again_stays_a_secret() -> None:
     again = check_headers(once, "default_headers")
     assert isinstance(again["Authorization"], Secret)
     assert wire_headers(again) == {"Authorization": "Bearer sk-mine"}
+
+
+def test_the_readme_names_exactly_the_reserved_headers() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    paragraph = readme.partition("The HTTP layer writes ")[2].partition("itself")[0]
+    named = {name.lower() for name in re.findall(r"`([A-Za-z-]+)`", paragraph)}
+    assert named == RESERVED_HEADERS
