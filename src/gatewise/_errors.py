@@ -28,6 +28,7 @@ Every error pickles (multiprocessing, Celery) and unpickles equal, minus `.respo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,6 +43,7 @@ _UNPICKLED = frozenset({"response", "request"})
 # An error's message and code come from the server: bounded, so str(error) stays readable.
 _MAX_MESSAGE_CHARS = 2000
 _MAX_CODE_CHARS = 200
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class GatewiseError(Exception):
@@ -324,6 +326,9 @@ def is_error_envelope(payload: object) -> bool:
 
 
 def _bounded(text: str, limit: int) -> str:
+    """Server text made fit to print: control characters (a terminal escape, NUL) shown as
+    U+FFFD, and at most `limit` characters."""
+    text = _CONTROL_CHARS.sub("\ufffd", text)
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
 
 

@@ -83,6 +83,10 @@ CASES = {
     "a million-character error message": Case(
         [json_answer(500, {"error": {"message": "x" * 1_000_000}})], gatewise.ServerError
     ),
+    "a terminal escape in an error message": Case(
+        [json_answer(500, {"error": {"message": "\x1b[2J\x1b[31mcleared\x00"}})],
+        gatewise.ServerError,
+    ),
     "an error body that is not UTF-8": Case(
         [raw_answer(500, b"\xff\xfe\x00bad")], gatewise.ServerError
     ),
@@ -137,6 +141,7 @@ def check_error(error: gatewise.GatewiseError, case: Case) -> None:
     text = str(error)
     assert text.strip()
     assert len(text) < 3000
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in text)  # no terminal escapes
     assert API_KEY not in text
 
 
