@@ -20,6 +20,8 @@ from ._config import (
     ClientConfig,
     derive_config,
     make_config,
+    redacted_url,
+    settled_key,
 )
 from ._fallback import Cooldowns
 from ._generated.client import AsyncResources, SyncResources
@@ -52,13 +54,15 @@ class _ClientBase(Generic[H]):
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         max_response_bytes: int | None = None,
     ) -> None:
+        secret = settled_key(api_key)
+        del api_key  # a traceback formatted with locals (Sentry, rich) must not show the key
         if http_client is not None and not isinstance(http_client, self._http_class):
             raise TypeError(
                 f"http_client must be an {self._http_class.__module__}.{self._http_class.__name__}, "
                 f"got {type(http_client).__name__}"
             )
         config = make_config(
-            api_key=api_key,
+            api_key=secret,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -124,10 +128,14 @@ class _ClientBase(Generic[H]):
 
     @property
     def api_key(self) -> str | None:
-        return self._config.api_key
+        key = self._config.api_key
+        return key.reveal() if key is not None else None
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._config.base_url!r})"
+        # A traceback with locals shows `self` of an __init__ that raised: no config yet.
+        config: ClientConfig | None = getattr(self, "_config", None)
+        shown = redacted_url(config.base_url) if config is not None else None
+        return f"{type(self).__name__}(base_url={shown!r})"
 
 
 class Gatewise(SyncResources, _ClientBase[httpx.Client]):

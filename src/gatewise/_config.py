@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from ._headers import attribution_headers, check_headers
+from ._headers import (
+    HeaderValue,
+    Secret,
+    attribution_headers,
+    check_headers,
+    check_mapping,
+    is_header_value,
+    merge_headers,
+)
 from ._numbers import check_number
 from ._retry import RetryConfig
 from ._version import __version__
@@ -31,20 +39,31 @@ USER_AGENT = f"gatewise-python/{__version__}"
 
 @dataclass(frozen=True)
 class ClientConfig:
-    """Settled client configuration; the API key is kept out of repr."""
+    """Settled client configuration; the API key is a Secret, and kept out of repr."""
 
-    api_key: str | None = field(repr=False)
+    api_key: Secret | None = field(repr=False)
     base_url: str
     timeout: float | httpx.Timeout | None  # None: not given (see phase_timeouts)
     retry: RetryConfig
-    default_headers: Mapping[str, str]
+    default_headers: Mapping[str, HeaderValue]
     default_attribution: Mapping[str, str]
     models: Mapping[str, tuple[str, ...]]
     logger: logging.Logger
     stream_idle_timeout: float | None
     max_event_bytes: int | None
     max_response_bytes: int | None
-    base_headers: Mapping[str, str] = field(repr=False)
+    base_headers: Mapping[str, HeaderValue] = field(repr=False)
+
+    def __repr__(self) -> str:
+        shown = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.repr}
+        shown["base_url"] = redacted_url(self.base_url)
+        return f"ClientConfig({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
+
+
+def redacted_url(url: str) -> str:
+    """`url` with its userinfo (a password put in base_url) replaced by ***, for display."""
+    parsed = httpx.URL(url)
+    return str(parsed.copy_with(userinfo=b"***")) if parsed.userinfo else url
 
 
 def to_timeout(
@@ -86,12 +105,12 @@ def attempt_deadline(setting: float | httpx.Timeout | None, owned: bool) -> floa
 
 def make_config(
     *,
-    api_key: str | None,
+    api_key: Secret | None,
     base_url: str | httpx.URL | None,
     timeout: float | httpx.Timeout | None,
     max_retries: int | None,
     retry: RetryConfig | None,
-    default_headers: Mapping[str, str] | None,
+    default_headers: Mapping[str, HeaderValue] | None,
     default_attribution: Mapping[str, str] | None,
     models: Mapping[str, Sequence[str]] | None,
     logger: logging.Logger | None,
@@ -99,10 +118,8 @@ def make_config(
     max_event_bytes: int | None,
     max_response_bytes: int | None,
 ) -> ClientConfig:
-    """Check every argument and fill the gaps from the environment and the defaults."""
-    key = api_key if api_key is not None else _env("GATEWISE_API_KEY") or _env("OPENAI_API_KEY")
-    if key is not None and not isinstance(key, str):
-        raise TypeError(f"api_key must be str, got {type(key).__name__}")
+    """Check every argument and fill the gaps from the environment and the defaults
+    (`api_key` is settled already: see settled_key)."""
     url = str(base_url) if base_url is not None else _env("GATEWISE_BASE_URL") or DEFAULT_BASE_URL
     parsed = httpx.URL(url)
     if parsed.scheme not in ("http", "https") or not parsed.host:
@@ -114,15 +131,16 @@ def make_config(
         retry = RetryConfig(max_retries=retries)
     elif not isinstance(retry, RetryConfig):
         raise TypeError(f"retry must be a RetryConfig, got {type(retry).__name__}")
-    headers = check_headers(default_headers or {})
+    headers = check_headers(default_headers or {}, "default_headers")
+    tag_headers = attribution_headers(default_attribution, "default_attribution")
     attribution = dict(default_attribution or {})
-    base_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-    if key:
-        base_headers["Authorization"] = f"Bearer {_check_key(key)}"
-    base_headers.update(headers)
-    base_headers.update(attribution_headers(attribution))
+    base_headers: dict[str, HeaderValue] = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    if api_key is not None:
+        base_headers["Authorization"] = Secret(f"Bearer {api_key.reveal()}")
+    merge_headers(base_headers, headers)
+    merge_headers(base_headers, tag_headers)
     return ClientConfig(
-        api_key=key,
+        api_key=api_key,
         base_url=url.rstrip("/"),
         timeout=to_timeout(timeout, None),
         retry=retry,
@@ -141,11 +159,20 @@ def _env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
-def _check_key(key: str) -> str:
-    if any(bad in key for bad in ("\r", "\n", "\x00")) or not key.isascii():
-        # Say what is wrong without echoing the secret.
-        raise ValueError("api_key must be ASCII without CR, LF or NUL")
-    return key
+def settled_key(api_key: object) -> Secret | None:
+    """The key (the argument, else the environment) as a Secret, None when there is none;
+    what is wrong with it is said without the key."""
+    key = api_key if api_key is not None else _env("GATEWISE_API_KEY") or _env("OPENAI_API_KEY")
+    if key is not None and not isinstance(key, str):
+        raise TypeError(f"api_key must be str, got {type(key).__name__}")
+    if not key:
+        return None
+    if not is_header_value(key):
+        raise ValueError(
+            "api_key is not a valid header value: it must be printable ASCII, without "
+            "control characters or leading/trailing whitespace"
+        )
+    return Secret(key)
 
 
 def check_byte_limit(name: str, value: int | None) -> int | None:
@@ -191,8 +218,14 @@ def derive_config(
         timeout=timeout if timeout is not None else config.timeout,
         max_retries=None,
         retry=retry or config.retry,
-        default_headers={**config.default_headers, **(default_headers or {})},
-        default_attribution={**config.default_attribution, **(default_attribution or {})},
+        default_headers={
+            **config.default_headers,
+            **check_mapping("default_headers", default_headers or {}),
+        },
+        default_attribution={
+            **config.default_attribution,
+            **check_mapping("default_attribution", default_attribution or {}),
+        },
         models=config.models,
         logger=config.logger,
         stream_idle_timeout=(

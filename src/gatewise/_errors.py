@@ -21,17 +21,29 @@ GatewiseError
 ├── AsyncJobFailed            .job, .error
 ├── AsyncJobTimeout           .job, .timeout
 └── AllProvidersFailed        .errors: list[tuple[str, GatewiseError]]
+
+Every error pickles (multiprocessing, Celery) and unpickles equal, minus `.response` and
+`.request`: those hold the request's headers, the key among them.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
+import pydantic_core
 
+from ._headers import SENSITIVE_HEADERS
 from ._retry import server_delay
+
+# Attributes that hold the httpx request (and so the Authorization header): not pickled.
+_UNPICKLED = frozenset({"response", "request"})
+# An error's message and code come from the server: bounded, so str(error) stays readable.
+_MAX_MESSAGE_CHARS = 2000
+_MAX_CODE_CHARS = 200
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class GatewiseError(Exception):
@@ -40,6 +52,29 @@ class GatewiseError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt without calling __init__ (whose keyword-only arguments pickle cannot pass),
+        # from the attributes minus the httpx objects and the response's credentials.
+        state = {
+            name: None if name in _UNPICKLED else _without_credentials(value)
+            for name, value in vars(self).items()
+        }
+        return (_unpickle, (type(self), self.args, state))
+
+
+def _unpickle(cls: type[GatewiseError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.__dict__.update(state)
+    return error
+
+
+def _without_credentials(value: object) -> object:
+    if isinstance(value, httpx.Headers):
+        return httpx.Headers(
+            [(k, v) for k, v in value.multi_items() if k.lower() not in SENSITIVE_HEADERS]
+        )
+    return value
 
 
 class APIError(GatewiseError):
@@ -249,6 +284,52 @@ def error_class(status: int, error_type: str | None = None) -> type[APIError]:
     return APIError
 
 
+def error_from_httpx(exc: httpx.HTTPError) -> APIConnectionError:
+    """The typed error for a failure httpx raised (no answer, or one that could not be read);
+    `exc` is chained without its traceback, whose frames (httpcore, h11) hold the headers."""
+    name = type(exc).__name__
+    error: APIConnectionError
+    if isinstance(exc, httpx.TimeoutException):
+        error = APITimeoutError(f"request timed out ({name})", request=exc.request)
+    elif isinstance(exc, httpx.DecodingError):
+        error = APIConnectionError(f"the answer's body could not be decoded ({name}: {exc})")
+    else:
+        error = APIConnectionError(f"connection error ({name}: {exc})")
+    error.__cause__ = detached(exc)
+    return error
+
+
+def detached(exc: BaseException) -> BaseException:
+    """`exc` and the exceptions chained to it, without their tracebacks (messages kept)."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        pending += [current.__cause__, current.__context__]
+    return exc
+
+
+def is_error_envelope(payload: object) -> bool:
+    """Whether a 2xx answer's JSON is only an error envelope: `{"error": ...}` (or
+    Anthropic's `{"type": "error", "error": ...}`), which no result model looks like."""
+    if not isinstance(payload, Mapping) or not isinstance(payload.get("error"), (Mapping, str)):
+        return False
+    return set(payload) == {"error"} or (
+        set(payload) == {"error", "type"} and payload["type"] == "error"
+    )
+
+
+def _bounded(text: str, limit: int) -> str:
+    """Server text made fit to print: control characters (a terminal escape, NUL) shown as
+    U+FFFD, and at most `limit` characters."""
+    text = _CONTROL_CHARS.sub("\ufffd", text)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
+
+
 def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None, Any]:
     """(message, type, code, details) from the gateway's or Anthropic's error envelope."""
     if not isinstance(body, Mapping):
@@ -259,10 +340,12 @@ def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None, Any
     if not isinstance(error, Mapping):
         return None, None, None, None
     message, error_type, code = error.get("message"), error.get("type"), error.get("code")
+    if isinstance(code, int) and not isinstance(code, bool):
+        code = str(code) if abs(code) < 2**63 else None  # str() of a huge int raises
     return (
-        message if isinstance(message, str) else None,
-        error_type if isinstance(error_type, str) else None,
-        str(code) if isinstance(code, (str, int)) and not isinstance(code, bool) else None,
+        _bounded(message, _MAX_MESSAGE_CHARS) if isinstance(message, str) else None,
+        _bounded(error_type, _MAX_CODE_CHARS) if isinstance(error_type, str) else None,
+        _bounded(code, _MAX_CODE_CHARS) if isinstance(code, str) else None,
         error.get("details"),
     )
 
@@ -272,13 +355,15 @@ def error_from_response(response: httpx.Response) -> APIError:
     raw = response.content
     body: Any
     try:
-        body = json.loads(raw) if raw else None
+        # pydantic-core's parser has a nesting limit: a hostile body is a ValueError here,
+        # where json.loads would raise RecursionError.
+        body = pydantic_core.from_json(raw) if raw else None
     except ValueError:
         body = raw.decode("utf-8", "replace")
     message, error_type, code, details = parse_error_body(body)
     if message is None:
         text = body if isinstance(body, str) and body.strip() else response.reason_phrase
-        message = text[:500] if text else f"HTTP {response.status_code}"
+        message = _bounded(text, 500) if text else f"HTTP {response.status_code}"
     cls = error_class(response.status_code, error_type)
     return cls(
         message,
@@ -293,7 +378,8 @@ def error_from_response(response: httpx.Response) -> APIError:
 
 
 def error_from_event(payload: Mapping[str, Any], response: httpx.Response | None) -> APIError:
-    """Build the typed exception for an in-band stream error event."""
+    """Build the typed exception for an in-band error (a stream's error event, or an error
+    envelope answered with a 2xx status): its status comes from its code or type."""
     message, error_type, code, details = parse_error_body(payload)
     status = _status_of(payload, error_type, code)
     cls = error_class(status, error_type)
@@ -315,8 +401,10 @@ def _status_of(payload: Mapping[str, Any], error_type: str | None, code: str | N
         status = error.get("status") or error.get("status_code")
         if isinstance(status, int) and 400 <= status <= 599:
             return status
-    if code is not None and code.isdigit() and 400 <= int(code) <= 599:
-        return int(code)
+    # A status code has three ASCII digits (int() of a huge or non-ASCII "digit" string raises).
+    digits = code if code and len(code) == 3 and code.isascii() and code.isdigit() else None
+    if digits is not None and 400 <= int(digits) <= 599:
+        return int(digits)
     if error_type == "overloaded_error":
         return 529  # what Anthropic answers over HTTP for the same error
     if error_type in _TYPE_CLASSES:

@@ -6,16 +6,21 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import httpx
+import pydantic_core
 from pydantic_core import ValidationError
 
-from ._errors import ResponseValidationError
+from ._errors import ResponseValidationError, error_from_event, is_error_envelope
 
 T = TypeVar("T")
 
 
 def parse_response(decode: Callable[[bytes], T], response: httpx.Response) -> T:
-    """Decode a fully read answer; a body that does not fit raises ResponseValidationError."""
+    """Decode a fully read answer; a body that does not fit raises ResponseValidationError,
+    and a 2xx answer that is an error envelope raises the APIError it describes."""
     content = response.content
+    envelope = _error_envelope(content)
+    if envelope is not None:
+        raise error_from_event(envelope, response)
     try:
         result = decode(content)
     except ValidationError as exc:
@@ -29,6 +34,17 @@ def parse_response(decode: Callable[[bytes], T], response: httpx.Response) -> T:
     ):
         result.trace_id = trace_id  # type: ignore[attr-defined]
     return result
+
+
+def _error_envelope(content: bytes) -> dict[str, object] | None:
+    # A cheap look at the start first: only a body that could be an envelope is parsed twice.
+    if b'"error"' not in content[:64]:
+        return None
+    try:
+        payload = pydantic_core.from_json(content)
+    except ValueError:
+        return None
+    return payload if is_error_envelope(payload) else None
 
 
 def validation_error(

@@ -26,15 +26,10 @@ from ._config import (
     attempt_deadline,
     check_byte_limit,
     phase_timeouts,
+    redacted_url,
     to_timeout,
 )
-from ._errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    GatewiseError,
-    error_from_response,
-)
+from ._errors import APIError, GatewiseError, error_from_httpx, error_from_response
 from ._exchange import Exchange, aexchange, exchange
 from ._fallback import (
     Cooldowns,
@@ -46,7 +41,14 @@ from ._fallback import (
     resolve_chain,
 )
 from ._files import FileInput, to_httpx_files
-from ._headers import attribution_headers, check_headers
+from ._headers import (
+    HeaderValue,
+    attribution_headers,
+    check_headers,
+    default_header,
+    merge_headers,
+    wire_headers,
+)
 from ._http import H, HttpClientHolder
 from ._jobs import AsyncJob, Job, JobSpec
 from ._operation import Operation, Page
@@ -75,7 +77,7 @@ class PreparedRequest:
     method: str
     url: str
     params: dict[str, Any]
-    headers: dict[str, str]
+    headers: dict[str, HeaderValue]  # credentials as Secret: a traceback's locals hide them
     content: bytes | None
     data: dict[str, str] | None
     files: dict[str, Any] | None
@@ -92,7 +94,7 @@ class PreparedRequest:
                 self.method,
                 _parsed_url(self.url),
                 params=self.params or None,
-                headers=self.headers,
+                headers=wire_headers(self.headers),
                 content=self.content,
                 data=self.data,
                 files=self.files,
@@ -104,7 +106,7 @@ class PreparedRequest:
             self.method,
             _parsed_url(self.url),
             params=self.params or None,
-            headers=self.headers,
+            headers=wire_headers(self.headers),
             content=self.content,
             data=self.data,
             files=self.files,
@@ -157,17 +159,16 @@ def build_request(
     url = config.base_url + (_fill_path(op.path, path) if path else op.path)
     headers = dict(config.base_headers)
     attribution = options.get("attribution")
-    if attribution:
-        headers.update(attribution_headers(attribution))
+    if attribution is not None:
+        merge_headers(headers, attribution_headers(attribution, "attribution"))
     extra_headers = options.get("extra_headers")
-    if extra_headers:
-        headers.update(check_headers(extra_headers))
+    if extra_headers is not None:
+        merge_headers(headers, check_headers(extra_headers, "extra_headers"))
     for name, value in op.headers:
-        if not any(given.lower() == name.lower() for given in headers):
-            headers[name] = value
+        default_header(headers, name, value)
     callers_key = next((name for name in headers if name.lower() == "idempotency-key"), None)
     if callers_key is not None:
-        headers[callers_key] = hop_idempotency_key(headers[callers_key], hop)
+        headers[callers_key] = hop_idempotency_key(str(headers[callers_key]), hop)
     elif op.method != "GET":
         # One key per call (and fallback hop), reused by every retry, so the server can
         # de-duplicate.
@@ -185,7 +186,7 @@ def build_request(
         httpx_files = to_httpx_files(files)
     elif body is not None or extra_body:
         content = _to_json({**(body or {}), **(extra_body or {})})
-        headers["Content-Type"] = "application/json"
+        default_header(headers, "Content-Type", "application/json")
     retry = options.get("retry") or config.retry
     if not isinstance(retry, RetryConfig):
         raise TypeError(f"retry must be a RetryConfig, got {type(retry).__name__}")
@@ -301,7 +302,7 @@ class Attempts:
         self._sent_at = time.monotonic()
         return self._prepared.to_httpx(callers_client)
 
-    def settle(self, outcome: httpx.Response | httpx.TransportError) -> float | None:
+    def settle(self, outcome: httpx.Response | httpx.HTTPError) -> float | None:
         """None when `outcome` is the answer; seconds to wait before retrying; or raises."""
         now = time.monotonic()
         attempt = self._retry_number + 1
@@ -319,6 +320,8 @@ class Attempts:
             error_code=api_error.code if api_error else None,
             elapsed=now - self._started,
         )
+        if not isinstance(outcome, _RETRIED_FAILURES):
+            delay = None
         self._log(attempt, api_error.status_code if api_error else type(error).__name__, now, delay)
         if delay is None:
             raise error
@@ -330,7 +333,7 @@ class Attempts:
         self._logger.debug(
             "%s %s -> %s in %.1f ms (attempt %d)%s",
             self._prepared.method,
-            self._prepared.url,
+            redacted_url(self._prepared.url),
             result,
             (now - self._sent_at) * 1000,
             attempt,
@@ -338,14 +341,15 @@ class Attempts:
         )
 
 
-def _error_of(outcome: httpx.Response | httpx.TransportError) -> GatewiseError:
+# Retried: error answers (by status), and failures a new attempt may not meet (connection,
+# timeout, a garbled body); a redirect loop is not.
+_RETRIED_FAILURES = (httpx.Response, httpx.TransportError, httpx.DecodingError)
+
+
+def _error_of(outcome: httpx.Response | httpx.HTTPError) -> GatewiseError:
     if isinstance(outcome, httpx.Response):
         return error_from_response(outcome)
-    if isinstance(outcome, httpx.TimeoutException):
-        return APITimeoutError(
-            f"request timed out ({type(outcome).__name__})", request=outcome.request
-        )
-    return APIConnectionError(f"connection error ({type(outcome).__name__}: {outcome})")
+    return error_from_httpx(outcome)
 
 
 StreamT = TypeVar("StreamT", bound="Stream[Any] | AsyncStream[Any]")
@@ -438,11 +442,11 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
         owned = self._http.owned
         callers = None if owned else client
         while True:
-            outcome: httpx.Response | httpx.TransportError
+            outcome: httpx.Response | httpx.HTTPError
             try:
                 plan = prepared.exchange(stream=stream, owned=owned)
                 outcome = exchange(client, attempts.next_request(callers), plan)
-            except httpx.TransportError as exc:
+            except httpx.HTTPError as exc:  # every failure httpx raises, answer read included
                 outcome = exc
             delay = attempts.settle(outcome)
             if delay is None:
@@ -539,11 +543,11 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
         owned = self._http.owned
         callers = None if owned else client
         while True:
-            outcome: httpx.Response | httpx.TransportError
+            outcome: httpx.Response | httpx.HTTPError
             try:
                 plan = prepared.exchange(stream=stream, owned=owned)
                 outcome = await aexchange(client, attempts.next_request(callers), plan)
-            except httpx.TransportError as exc:
+            except httpx.HTTPError as exc:  # every failure httpx raises, answer read included
                 outcome = exc
             delay = attempts.settle(outcome)
             if delay is None:

@@ -20,6 +20,7 @@ from ._errors import (
     APITimeoutError,
     IncompleteStreamError,
     ResponseValidationError,
+    detached,
     error_from_event,
 )
 from ._parsing import validation_error
@@ -218,7 +219,10 @@ def _drain(body: Iterator[bytes]) -> None:
             return
 
 
-def _map_transport_error(exc: httpx.TransportError) -> Exception:
+def _map_transport_error(exc: httpx.HTTPError) -> Exception:
+    """The typed error for a failed body read (a garbled gzip body included); `exc` is
+    chained without its traceback, whose frames hold the request's headers."""
+    detached(exc)
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError("the stream stalled: no data within the idle timeout")
     return IncompleteStreamError(f"the stream broke off ({type(exc).__name__}: {exc})")
@@ -265,7 +269,7 @@ class Stream(_StreamBase[C]):
                 reader.end()
             if reader.done:
                 _drain(body)
-        except httpx.TransportError as exc:
+        except httpx.HTTPError as exc:
             raise _map_transport_error(exc) from exc
         finally:
             response.close()
@@ -348,7 +352,7 @@ class AsyncStream(_StreamBase[C]):
                     drained += len(rest)
                     if drained > _DRAIN_LIMIT:
                         break
-        except httpx.TransportError as exc:
+        except httpx.HTTPError as exc:
             raise _map_transport_error(exc) from exc
         finally:
             await response.aclose()

@@ -173,13 +173,13 @@ def test_attribution_headers_merge_default_and_per_call_tags(gateway: Gateway) -
 def test_header_injection_in_attribution_raises_before_sending(
     gateway: Gateway, client: Gatewise, attribution: dict[str, str]
 ) -> None:
-    with pytest.raises(ValueError, match=r"attribution tag|CR, LF or NUL"):
+    with pytest.raises(ValueError, match=r"attribution tag|CR, LF, NUL"):
         chat(client, attribution=attribution)
     assert gateway.requests == []
 
 
 def test_header_injection_in_default_attribution_raises_at_construction() -> None:
-    with pytest.raises(ValueError, match="CR, LF or NUL"):
+    with pytest.raises(ValueError, match="CR, LF, NUL"):
         Gatewise(api_key=API_KEY, default_attribution={"team": "x\ny"})
 
 

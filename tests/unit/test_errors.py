@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 import gatewise
-from gatewise._errors import error_from_event, error_from_response
+from gatewise._errors import error_from_event, error_from_response, is_error_envelope
 
 
 def answer(status: int, body: object, headers: dict[str, str] | None = None) -> httpx.Response:
@@ -105,3 +105,43 @@ def test_all_providers_failed_lists_every_hop() -> None:
     assert "a/x" in str(error)
     assert "b/y" in str(error)
     assert "APITimeoutError" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [("9" * 5000, 500), ("\uff14\uff12\uff19", 500), ("429", 429), ("200", 500), (404, 404)],
+)
+def test_an_in_band_code_names_a_status_only_as_three_ascii_digits(
+    code: object, status: int
+) -> None:
+    error = error_from_event({"error": {"message": "m", "code": code}}, None)
+    assert error.status_code == status
+    assert error.code is not None
+    assert len(error.code) < 300
+
+
+def test_a_huge_numeric_code_is_dropped_and_a_huge_message_cut() -> None:
+    content = b'{"error": {"message": "' + b"m" * 100_000 + b'", "code": ' + b"9" * 4000 + b"}}"
+    error = error_from_response(answer(400, content))
+    assert isinstance(error.body, dict)  # parsed: the parser takes up to 4,300 digits
+    assert error.code is None
+    assert len(error.message) < 2100
+    assert error.message.endswith("(100000 chars)")
+
+
+@pytest.mark.parametrize(
+    ("payload", "envelope"),
+    [
+        ({"error": {"message": "m"}}, True),
+        ({"error": "m"}, True),
+        ({"type": "error", "error": {"type": "api_error"}}, True),
+        ({"error": {"message": "m"}, "id": "x"}, False),
+        ({"type": "message", "error": {}}, False),
+        ({"error": None}, False),
+        ([{"error": {}}], False),
+    ],
+)
+def test_only_an_object_that_is_nothing_but_an_error_is_an_envelope(
+    payload: object, envelope: bool
+) -> None:
+    assert is_error_envelope(payload) is envelope
