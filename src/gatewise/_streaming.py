@@ -8,7 +8,9 @@ ends before its terminal event raises IncompleteStreamError, never ends quietly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
+import socket
 import time
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
@@ -353,7 +355,13 @@ class _AsyncUnread(_Unread):
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            # No loop, so no I/O can run: the connection is dropped with its objects.
+            # No loop, so nothing can be awaited: shutting the socket down (a system call, no
+            # I/O on a loop) ends the connection for the server; the rest goes with its client.
+            network = self.response.extensions.get("network_stream")
+            sock = network.get_extra_info("socket") if network is not None else None
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
             return
         task = loop.create_task(self.response.aclose())
         _CLOSING.add(task)  # the loop keeps only a weak reference to a task

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
+import warnings
+from typing import Any
 
 import httpx
 import pytest
@@ -108,3 +110,26 @@ async def test_iterating_a_closed_async_stream_raises_stream_closed_error() -> N
                     pass
             with pytest.raises(gatewise.StreamClosedError):
                 await stream.collect()
+
+
+def test_async_stream_dropped_unread_after_its_loop_ended_ends_its_connection() -> None:
+    with scripted_server(Script(HELLO)) as server:
+
+        async def open_unread() -> tuple[AsyncGatewise, Any]:
+            client = AsyncGatewise(api_key="k", base_url=server.url, max_retries=0)
+            return client, await client.chat.completions.create(
+                model="m", messages=MESSAGES, stream=True
+            )
+
+        client, stream = asyncio.run(open_unread())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            del stream  # no loop runs now: nothing can be awaited
+            deadline = time.monotonic() + 3
+            while server.closed < 1 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            ended = server.closed
+            del client  # never closed in its loop: asyncio warns about its transport too
+            gc.collect()
+    assert ended == 1
+    assert any("without being read or closed" in str(w.message) for w in caught)
