@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
 
 import anyio
@@ -37,8 +37,8 @@ from ._options import RequestOptions
 from ._parsing import parse_response
 from ._raw import RawResponse, raw_mode
 from ._retry import RetryConfig, retry_delay
-from ._routing import EventTranslator, Route, route
-from ._streaming import AsyncStream, Stream
+from ._routing import Route, route
+from ._streaming import AsyncStream, Stream, StreamSettings
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -294,20 +294,13 @@ def _call_setting(options: RequestOptions, name: str, client_value: V) -> V:
     return options.get(name, client_value)  # type: ignore[return-value]
 
 
-class _StreamSettings(TypedDict):
-    idle_timeout: float | None
-    events: EventTranslator | None
-    choices: int
-    max_event_bytes: int | None
-
-
 def _stream_settings(
     config: ClientConfig, options: RequestOptions, wire: Route[Any], body: Mapping[str, object]
-) -> _StreamSettings:
+) -> StreamSettings:
     """What a Stream needs from the call: its limits, its translator, and how many choices
     (`n`) must finish for a stream without [DONE] to be complete."""
     n = body.get("n")
-    return _StreamSettings(
+    return StreamSettings(
         idle_timeout=_call_setting(options, "stream_idle_timeout", config.stream_idle_timeout),
         events=wire.events() if wire.events is not None else None,
         choices=n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 1,
@@ -434,7 +427,7 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
             wire, prepared = self._prepare(op, None, None, body, None, options)
             response = self._send(prepared, stream=True)
             return Stream(
-                response, chunk, op.decode, **_stream_settings(self.config, options, wire, body)
+                response, chunk, op.decode, _stream_settings(self.config, options, wire, body)
             )
 
         raw = raw_mode.get()
@@ -540,7 +533,7 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
             wire, prepared = self._prepare(op, None, None, body, None, options)
             response = await self._send(prepared, stream=True)
             return AsyncStream(
-                response, chunk, op.decode, **_stream_settings(self.config, options, wire, body)
+                response, chunk, op.decode, _stream_settings(self.config, options, wire, body)
             )
 
         async def attempt_primed(model: str) -> AsyncStream[C]:

@@ -14,6 +14,7 @@ import socket
 import time
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
@@ -283,26 +284,32 @@ def _text_of(chunk: BaseModel) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class StreamSettings:
+    """What a stream takes from its call: limits, translator, and the `n` choices to finish."""
+
+    idle_timeout: float | None
+    max_event_bytes: int | None = None
+    choices: int = 1
+    events: EventTranslator | None = None
+
+
 class _StreamBase(Generic[C]):
     def __init__(
         self,
         response: httpx.Response,
         model: type[C],
         final: Callable[[bytes], Any],
-        *,
-        idle_timeout: float | None,
-        events: EventTranslator | None = None,
-        choices: int = 1,
-        max_event_bytes: int | None = None,
+        settings: StreamSettings,
     ) -> None:
         self.response = response
         self._reader = ChunkReader(
             model,
             response,
-            events,
-            choices=choices,
-            max_event_bytes=max_event_bytes,
-            idle_timeout=idle_timeout,
+            settings.events,
+            choices=settings.choices,
+            max_event_bytes=settings.max_event_bytes,
+            idle_timeout=settings.idle_timeout,
         )
         self._final = final
         self._closed = False
@@ -310,7 +317,11 @@ class _StreamBase(Generic[C]):
         # reads bring bytes but no complete line); the head waited the request's read timeout.
         timeouts = response.request.extensions.get("timeout")
         if isinstance(timeouts, dict):
-            timeouts["read"] = idle_timeout
+            timeouts["read"] = settings.idle_timeout
+        self._begin(response)
+
+    def _begin(self, response: httpx.Response) -> None:
+        raise NotImplementedError
 
     def _check_open(self) -> None:
         if self._closed:
@@ -388,26 +399,7 @@ def _map_transport_error(exc: httpx.TransportError) -> Exception:
 class Stream(_StreamBase[C]):
     """A streamed answer, iterated once; a context manager; `close()` releases the connection."""
 
-    def __init__(
-        self,
-        response: httpx.Response,
-        model: type[C],
-        final: Callable[[bytes], Any],
-        *,
-        idle_timeout: float | None,
-        events: EventTranslator | None = None,
-        choices: int = 1,
-        max_event_bytes: int | None = None,
-    ) -> None:
-        super().__init__(
-            response,
-            model,
-            final,
-            idle_timeout=idle_timeout,
-            events=events,
-            choices=choices,
-            max_event_bytes=max_event_bytes,
-        )
+    def _begin(self, response: httpx.Response) -> None:
         self._chunks = self._iterate(_Unread(response), self._reader)
         self._iterator: Iterator[C] = self._chunks
 
@@ -489,26 +481,7 @@ class Stream(_StreamBase[C]):
 class AsyncStream(_StreamBase[C]):
     """A streamed answer of the async client: `async for`, `async with`, `aclose()`."""
 
-    def __init__(
-        self,
-        response: httpx.Response,
-        model: type[C],
-        final: Callable[[bytes], Any],
-        *,
-        idle_timeout: float | None,
-        events: EventTranslator | None = None,
-        choices: int = 1,
-        max_event_bytes: int | None = None,
-    ) -> None:
-        super().__init__(
-            response,
-            model,
-            final,
-            idle_timeout=idle_timeout,
-            events=events,
-            choices=choices,
-            max_event_bytes=max_event_bytes,
-        )
+    def _begin(self, response: httpx.Response) -> None:
         self._chunks = self._iterate(_AsyncUnread(response), self._reader)
         self._iterator: AsyncIterator[C] = self._chunks
 
