@@ -1,8 +1,10 @@
 """A minimal HTTP/1.1 chat gateway on 127.0.0.1 for the loopback benchmarks (asyncio, no deps).
 
 POST */chat/completions answers JSON, or for "stream": true a chunked SSE stream of `x-bench-events`
-chunks + [DONE]; `x-bench-hold: 1` holds it after the first chunk until POST /release. Run as a
-script it prints `PORT <n>` and stops when stdin closes or after LIFETIME s; `serve()` wraps that.
+chunks + [DONE] in HTTP chunks of `x-bench-write` bytes (default READ); `x-bench-hold: 1` holds it
+after the first chunk until POST /release. Sockets set TCP_NODELAY, as production servers do. Run
+as a script it prints `PORT <n>` and stops when stdin closes or after LIFETIME s; `serve()` wraps
+that.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -68,21 +71,24 @@ def http_chunk(data: bytes) -> bytes:
 class Gateway:
     def __init__(self) -> None:
         self.release = asyncio.Event()
-        self._streams: dict[int, list[bytes]] = {}
+        self._streams: dict[tuple[int, int], list[bytes]] = {}
 
-    def stream_body(self, events: int) -> list[bytes]:
-        """The event stream cut into READ-sized HTTP chunks, built once per length."""
-        if events not in self._streams:
+    def stream_body(self, events: int, write: int) -> list[bytes]:
+        """The event stream cut into `write`-sized HTTP chunks, built once per shape."""
+        if (events, write) not in self._streams:
             body = b"".join(chunk_event(i, finish=i == events - 1) for i in range(1, events))
             body += b"data: [DONE]\n\n"
-            self._streams[events] = [body[i : i + READ] for i in range(0, len(body), READ)]
-        return self._streams[events]
+            self._streams[events, write] = [body[i : i + write] for i in range(0, len(body), write)]
+        return self._streams[events, write]
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # CancelledError too: at shutdown a cancelled handler would be reported as an error.
         with contextlib.suppress(
             ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError
         ):
+            sock = writer.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
                 request_line, *lines = head.decode("latin-1").split("\r\n")
@@ -113,6 +119,7 @@ class Gateway:
 
     async def stream(self, writer: asyncio.StreamWriter, headers: dict[str, str]) -> None:
         events = int(headers.get("x-bench-events", "64"))
+        write = int(headers.get("x-bench-write", str(READ)))
         release = self.release if headers.get("x-bench-hold") == "1" else None
         writer.write(
             b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
@@ -121,7 +128,7 @@ class Gateway:
         await writer.drain()
         if release is not None:
             await release.wait()
-        for data in self.stream_body(events):
+        for data in self.stream_body(events, write):
             writer.write(http_chunk(data))
             await writer.drain()
         writer.write(b"0\r\n\r\n")

@@ -64,6 +64,7 @@ def raw_answer(status: int, body: bytes, *headers: str) -> Raw:
 class ScriptedServer:
     scripts: list[Answer] = field(default_factory=list)
     connections: int = 0
+    closed: int = 0  # connections that have ended (the client closed them, or the script did)
     requests: list[bytes] = field(default_factory=list)
     port: int = 0
 
@@ -98,6 +99,13 @@ def _read_request(conn: socket.socket, buffer: bytearray) -> bytes | None:
 
 
 def _serve_connection(server: ScriptedServer, conn: socket.socket, stop: threading.Event) -> None:
+    try:
+        _answer_requests(server, conn, stop)
+    finally:
+        server.closed += 1
+
+
+def _answer_requests(server: ScriptedServer, conn: socket.socket, stop: threading.Event) -> None:
     buffer = bytearray()
     with conn:
         while not stop.is_set():

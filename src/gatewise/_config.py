@@ -148,7 +148,7 @@ def make_config(
         default_attribution=attribution,
         models=_check_models(models),
         logger=logger if logger is not None else logging.getLogger("gatewise"),
-        stream_idle_timeout=stream_idle_timeout,
+        stream_idle_timeout=check_idle_timeout(stream_idle_timeout),
         max_event_bytes=check_byte_limit("max_event_bytes", max_event_bytes),
         max_response_bytes=check_byte_limit("max_response_bytes", max_response_bytes),
         base_headers=base_headers,
@@ -184,6 +184,19 @@ def check_byte_limit(name: str, value: int | None) -> int | None:
     if value <= 0:
         raise ValueError(f"{name} must be > 0, got {value}")
     return value
+
+
+def check_idle_timeout(value: float | None) -> float | None:
+    """Seconds a stream may go without a complete line: a positive number, or None (no limit)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(
+            f"stream_idle_timeout must be seconds (float) or None, got {type(value).__name__}"
+        )
+    if not value > 0:  # also refuses NaN
+        raise ValueError(f"stream_idle_timeout must be > 0 seconds, got {value}")
+    return float(value)
 
 
 def _check_models(models: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:

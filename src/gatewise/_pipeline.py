@@ -25,6 +25,7 @@ from ._config import (
     ClientConfig,
     attempt_deadline,
     check_byte_limit,
+    check_idle_timeout,
     phase_timeouts,
     redacted_url,
     to_timeout,
@@ -57,7 +58,7 @@ from ._parsing import parse_response
 from ._raw import RawResponse, raw_mode
 from ._retry import RetryConfig, retry_delay
 from ._routing import Route, route
-from ._streaming import AsyncStream, Stream
+from ._streaming import AsyncStream, Stream, StreamSettings
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -156,6 +157,8 @@ def build_request(
     for limit in ("max_event_bytes", "max_response_bytes"):
         if limit in options:
             check_byte_limit(limit, options[limit])
+    if "stream_idle_timeout" in options:
+        check_idle_timeout(options["stream_idle_timeout"])
     url = config.base_url + (_fill_path(op.path, path) if path else op.path)
     headers = dict(config.base_headers)
     attribution = options.get("attribution")
@@ -372,8 +375,18 @@ def _call_setting(options: RequestOptions, name: str, client_value: V) -> V:
     return options.get(name, client_value)  # type: ignore[return-value]
 
 
-def _idle_timeout(config: ClientConfig, options: RequestOptions) -> float | None:
-    return _call_setting(options, "stream_idle_timeout", config.stream_idle_timeout)
+def _stream_settings(
+    config: ClientConfig, options: RequestOptions, wire: Route[Any], body: Mapping[str, object]
+) -> StreamSettings:
+    """What a Stream needs from the call: its limits, its translator, and how many choices
+    (`n`) must finish for a stream without [DONE] to be complete."""
+    n = body.get("n")
+    return StreamSettings(
+        idle_timeout=_call_setting(options, "stream_idle_timeout", config.stream_idle_timeout),
+        events=wire.events() if wire.events is not None else None,
+        choices=n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 1,
+        max_event_bytes=_call_setting(options, "max_event_bytes", config.max_event_bytes),
+    )
 
 
 def _next_page_query(
@@ -491,8 +504,9 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
         def attempt(body: Mapping[str, object]) -> Stream[C]:
             wire, prepared = self._prepare(op, None, None, body, None, options)
             response = self._send(prepared, stream=True)
-            events = wire.events() if wire.events is not None else None
-            return Stream(response, chunk, op.decode, _idle_timeout(self.config, options), events)
+            return Stream(
+                response, chunk, op.decode, _stream_settings(self.config, options, wire, body)
+            )
 
         raw = raw_mode.get()
         run = self._fallback_run(op, body, fallbacks)
@@ -592,9 +606,8 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
         async def attempt(body: Mapping[str, object]) -> AsyncStream[C]:
             wire, prepared = self._prepare(op, None, None, body, None, options)
             response = await self._send(prepared, stream=True)
-            events = wire.events() if wire.events is not None else None
             return AsyncStream(
-                response, chunk, op.decode, _idle_timeout(self.config, options), events
+                response, chunk, op.decode, _stream_settings(self.config, options, wire, body)
             )
 
         async def attempt_primed(model: str) -> AsyncStream[C]:

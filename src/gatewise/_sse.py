@@ -2,13 +2,18 @@
 
 Implements the WHATWG HTML "event stream" parsing rules (UTF-8 with U+FFFD replacement, one
 leading BOM, LF/CR/CRLF line ends, fields, comments, blank-line dispatch, sticky last event ID).
+With `max_event_bytes`, a line or an event's data larger than that raises ResponseTooLargeError
+as soon as the bytes held for it pass the limit, so a hostile stream cannot grow memory.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
+
+from ._errors import ResponseTooLargeError
 
 __all__ = ["SSEDecoder", "ServerSentEvent", "aiter_events", "iter_events"]
 
@@ -53,18 +58,22 @@ class SSEDecoder:
     __slots__ = (
         "_block_retry",
         "_data",
+        "_data_bytes",
         "_ended",
         "_event_type",
         "_has_fields",
         "_head",
         "_id_buffer",
         "_last_event_id",
+        "_limit",
         "_retry",
         "_skip_lf",
         "_tail",
+        "_tail_bytes",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, max_event_bytes: int | None = None) -> None:
+        self._limit = sys.maxsize if max_event_bytes is None else max_event_bytes
         # Stream start: bytes that may still turn out to be a BOM split across chunks. None
         # once the first 3 bytes (or a non-BOM byte) have been seen.
         self._head: bytes | None = b""
@@ -73,8 +82,10 @@ class SSEDecoder:
         # Pieces of the line not yet terminated; a list, so a long line arriving in many chunks
         # is joined once rather than re-copied on each chunk.
         self._tail: list[bytes] = []
+        self._tail_bytes = 0
         # Per-block state, reset by every blank line.
         self._data: list[bytes] = []
+        self._data_bytes = 0  # held in `_data`, for the limit
         self._event_type = ""
         self._block_retry: int | None = None
         self._has_fields = False  # a non-data field line since the last blank line
@@ -137,6 +148,9 @@ class SSEDecoder:
         tail = self._tail
         if last_lf < 0:
             tail.append(chunk)
+            self._tail_bytes += len(chunk)
+            if self._tail_bytes + self._data_bytes > self._limit:
+                raise self._too_large("line")
             return []
         if tail:
             tail.append(chunk[:last_lf])
@@ -144,10 +158,22 @@ class SSEDecoder:
             tail.clear()
         else:
             body = chunk[:last_lf]
+        self._tail_bytes = 0
         if last_lf + 1 < len(chunk):
             tail.append(chunk[last_lf + 1 :])
+            self._tail_bytes = len(chunk) - last_lf - 1
         # Split on LF only: unlike str.splitlines, U+2028, U+0085, VT, FF, ... stay in the line.
-        return self._process(body.split(b"\n"))
+        lines = body.split(b"\n")
+        # Only a body this long can hold a line over the limit (a data line is counted below).
+        if len(body) > self._limit and max(map(len, lines)) > self._limit:
+            raise self._too_large("line")
+        return self._process(lines)
+
+    def _too_large(self, what: str) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"a stream {what} is larger than max_event_bytes ({self._limit} bytes)",
+            limit=self._limit,
+        )
 
     def end(self) -> list[ServerSentEvent]:
         """Mark EOF. Always returns [] (a list so it composes like `feed`): per the spec an
@@ -159,6 +185,8 @@ class SSEDecoder:
         # Block state lives in locals for the loop and is written back once at the end.
         events: list[ServerSentEvent] = []
         data = self._data
+        data_bytes = self._data_bytes
+        limit = self._limit
         event_type = self._event_type
         id_buffer = self._id_buffer
         last_event_id = self._last_event_id
@@ -182,12 +210,16 @@ class SSEDecoder:
                         )
                     )
                     data = []
+                    data_bytes = 0
                 event_type = ""
                 block_retry = None
                 has_fields = False
                 continue
             if line.startswith(b"data: "):
                 data.append(line[6:])
+                data_bytes += len(line)
+                if data_bytes > limit:
+                    raise self._too_large("event")
                 continue
             colon = line.find(b":")
             if colon == 0:
@@ -202,6 +234,9 @@ class SSEDecoder:
             # Byte names compare as their text would: replacement only makes U+FFFD, never ASCII.
             if name == b"data":
                 data.append(value)
+                data_bytes += len(line)
+                if data_bytes > limit:
+                    raise self._too_large("event")
             elif name == b"event":
                 has_fields = True
                 event_type = _text(value)
@@ -220,6 +255,7 @@ class SSEDecoder:
             else:
                 has_fields = True  # unknown field: ignored, but it still opens a block
         self._data = data
+        self._data_bytes = data_bytes
         self._event_type = event_type
         self._id_buffer = id_buffer
         self._last_event_id = last_event_id

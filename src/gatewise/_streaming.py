@@ -7,8 +7,14 @@ ends before its terminal event raises IncompleteStreamError, never ends quietly.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
+import socket
+import time
+import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
@@ -19,7 +25,9 @@ from ._accumulate import ChunkAccumulator
 from ._errors import (
     APITimeoutError,
     IncompleteStreamError,
+    ResponseTooLargeError,
     ResponseValidationError,
+    StreamClosedError,
     detached,
     error_from_event,
 )
@@ -36,80 +44,164 @@ C = TypeVar("C", bound="BaseModel")
 
 # After the terminal event, read at most this much more so the connection can be reused.
 _DRAIN_LIMIT = 64 * 1024
+# Reads are decoded in slices of at most this many bytes (see ChunkReader.feed).
+_SLICE = 16 * 1024
 _TERMINAL_EVENTS = frozenset({"message_stop"})
 _SKIPPED_EVENTS = frozenset({"ping"})
 
 
 class ChunkReader(Generic[C]):
-    """Turns the bytes of one event stream into typed chunks (pure, no I/O).
+    """Turns the bytes of one event stream into typed chunks (pure, but for the idle clock).
 
-    With `events`, each event is first translated (another provider's stream format, e.g.
-    Anthropic's) into chunk dicts, and only the translator's terminal event ends the stream.
+    `feed` yields chunk by chunk, so no batch of typed chunks is ever alive at once: a batch
+    outlives young-generation GC passes, gets promoted and makes full collections run.
+    Without a terminal event, the stream is complete once each of the `choices` the request
+    asked for (indexes 0 to choices-1) has a finish_reason. With `events`, each event is first
+    translated (another provider's stream format, e.g. Anthropic's) into chunk dicts, and only
+    the translator's terminal event ends the stream. A JSON answer (an error envelope where a
+    stream was expected) is collected whole and raised at the end.
     """
 
-    __slots__ = ("_events", "_finished", "_model", "_response", "_sse", "_validate", "done")
+    __slots__ = (
+        "_events",
+        "_idle_timeout",
+        "_json_body",
+        "_last_line",
+        "_limit",
+        "_model",
+        "_response",
+        "_sse",
+        "_unfinished",
+        "_validate",
+        "done",
+    )
 
     def __init__(
-        self, model: type[C], response: httpx.Response | None, events: EventTranslator | None = None
+        self,
+        model: type[C],
+        response: httpx.Response | None,
+        events: EventTranslator | None = None,
+        *,
+        choices: int = 1,
+        max_event_bytes: int | None = None,
+        idle_timeout: float | None = None,
     ) -> None:
         self._model = model
         self._validate: Callable[[str], C] = model.__pydantic_validator__.validate_json
         self._response = response
         self._events = events
-        self._sse = SSEDecoder()
-        self._finished = False
+        self._sse = SSEDecoder(max_event_bytes)
+        self._limit = max_event_bytes
+        # Choices still without a finish_reason; None for models without choices (e.g.
+        # Anthropic's own events), which end only at their terminal event.
+        self._unfinished = set(range(choices)) if "choices" in model.model_fields else None
+        self._json_body = bytearray() if response is not None and _is_json(response) else None
+        self._idle_timeout = idle_timeout
+        self._last_line = time.monotonic()
         self.done = False
 
-    def feed(self, data: bytes) -> list[C]:
-        if self._events is not None:
-            return self._feed_translated(data)
-        chunks: list[C] = []
+    def feed(self, data: bytes) -> Iterator[C]:
+        """The chunks `data` completes, one at a time; checks the idle timeout first."""
+        if self._idle_timeout is not None:
+            self._check_idle(data)
+        if self._json_body is not None:
+            self._collect_json(data)
+            return
+        # Slices bound how many decoded events (not typed chunks) one read holds at once.
+        for start in range(0, len(data), _SLICE):
+            if self._events is not None:
+                yield from self._feed_translated(data[start : start + _SLICE])
+            else:
+                yield from self._feed_events(data[start : start + _SLICE])
+            if self.done:
+                return
+
+    def _feed_events(self, data: bytes) -> Iterator[C]:
         validate = self._validate
+        unfinished = self._unfinished
         for event in self._sse.feed(data):
             # The hot path (one chunk per token): a plain data event that is not [DONE].
             if event.event == "message" and event.data != "[DONE]":
                 try:
-                    chunks.append(validate(event.data))
+                    chunk = validate(event.data)
                 except ValidationError as exc:
                     raise self._error(event.data, exc) from exc
-                continue
-            chunks.extend(self._on_event(event))
-            if self.done:
-                break
-        for chunk in reversed(chunks):
-            choices = getattr(chunk, "choices", None)
-            if choices:
-                self._finished = all(getattr(c, "finish_reason", None) is not None for c in choices)
-                break
-        return chunks
+            else:
+                other = self._on_event(event)
+                if other is None:
+                    if self.done:
+                        return
+                    continue
+                if self.done:
+                    yield other
+                    return
+                chunk = other
+            if unfinished:
+                for choice in chunk.choices:  # type: ignore[attr-defined]
+                    if choice.finish_reason is not None:
+                        unfinished.discard(choice.index)
+            yield chunk
 
-    def _feed_translated(self, data: bytes) -> list[C]:
-        chunks: list[C] = []
+    def _feed_translated(self, data: bytes) -> Iterator[C]:
         for event in self._sse.feed(data):
-            chunks.extend(self._on_translated_event(event))
+            yield from self._on_translated_event(event)
             if self.done:
-                break
-        return chunks
+                return
+
+    def _check_idle(self, data: bytes) -> None:
+        # Idle means no complete line (an event's line or a keep-alive comment): a server
+        # trickling bytes without ever finishing a line must not keep the stream alive.
+        now = time.monotonic()
+        if 0x0A in data or 0x0D in data:
+            self._last_line = now
+        elif now - self._last_line > self._idle_timeout:  # type: ignore[operator]
+            raise _stalled()
+
+    def _collect_json(self, data: bytes) -> None:
+        assert self._json_body is not None
+        self._json_body += data
+        if self._limit is not None and len(self._json_body) > self._limit:
+            raise ResponseTooLargeError(
+                f"the JSON answer to a stream is larger than max_event_bytes ({self._limit} bytes)",
+                limit=self._limit,
+            )
 
     def end(self) -> None:
         """The body ended: fine after the terminal event, else IncompleteStreamError."""
         self._sse.end()
+        if self._json_body is not None:
+            raise self._json_answer(bytes(self._json_body))
         if self.done:
             return
-        if self._finished and not self._sse.pending:
+        if self._unfinished == set() and self._events is None and not self._sse.pending:
             return  # a server that sends no [DONE] may stop after every choice finished
         detail = (
             "inside an unterminated event" if self._sse.pending else "before its terminal event"
         )
         raise IncompleteStreamError(f"the stream ended {detail}")
 
-    def _on_event(self, event: ServerSentEvent) -> list[C]:
+    def _json_answer(self, body: bytes) -> Exception:
+        """What a JSON answer to stream=True means: the error its envelope names, if it is one."""
+        try:
+            payload = pydantic_core.from_json(body)
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict) and "error" in payload:
+            return error_from_event(payload, self._response)
+        return ResponseValidationError(
+            "expected an event stream (text/event-stream) but the server answered JSON: "
+            f"{body[:200]!r}",
+            body=body,
+            response=self._response,
+        )
+
+    def _on_event(self, event: ServerSentEvent) -> C | None:
         data = event.data
         if data == "[DONE]":
             self.done = True
-            return []
+            return None
         if event.event in _SKIPPED_EVENTS:
-            return []
+            return None
         if event.event == "error":
             raise self._error(data)
         try:
@@ -118,9 +210,9 @@ class ChunkReader(Generic[C]):
             raise self._error(data, exc) from exc
         if event.event in _TERMINAL_EVENTS:
             self.done = True
-        return [chunk]
+        return chunk
 
-    def _on_translated_event(self, event: ServerSentEvent) -> list[C]:
+    def _on_translated_event(self, event: ServerSentEvent) -> Iterator[C]:
         assert self._events is not None
         try:
             payload = pydantic_core.from_json(event.data)
@@ -134,10 +226,11 @@ class ChunkReader(Generic[C]):
             )
         translated = self._events.feed(event.event, payload)
         self.done = self._events.done
-        try:
-            return [self._model.model_validate(chunk) for chunk in translated]
-        except ValidationError as exc:
-            raise validation_error(exc, event.data.encode(), self._response) from exc
+        for chunk in translated:
+            try:
+                yield self._model.model_validate(chunk)
+            except ValidationError as exc:
+                raise validation_error(exc, event.data.encode(), self._response) from exc
 
     def _error(self, data: str, cause: ValidationError | None = None) -> Exception:
         try:
@@ -149,6 +242,16 @@ class ChunkReader(Generic[C]):
         if cause is None:
             return error_from_event({"error": {"message": data or "stream error"}}, self._response)
         return validation_error(cause, data.encode(), self._response)
+
+
+def _is_json(response: httpx.Response) -> bool:
+    media_type: str = response.headers.get("content-type", "")
+    media_type = media_type.split(";", 1)[0].strip().lower()
+    return media_type.endswith(("/json", "+json"))
+
+
+def _stalled() -> APITimeoutError:
+    return APITimeoutError("the stream stalled: no complete line within the idle timeout")
 
 
 def has_content(chunk: BaseModel) -> bool:
@@ -182,33 +285,102 @@ def _text_of(chunk: BaseModel) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class StreamSettings:
+    """What a stream takes from its call: limits, translator, and the `n` choices to finish."""
+
+    idle_timeout: float | None
+    max_event_bytes: int | None = None
+    choices: int = 1
+    events: EventTranslator | None = None
+
+
 class _StreamBase(Generic[C]):
     def __init__(
         self,
         response: httpx.Response,
         model: type[C],
         final: Callable[[bytes], Any],
-        idle_timeout: float | None,
-        events: EventTranslator | None = None,
+        settings: StreamSettings,
     ) -> None:
         self.response = response
-        self._reader = ChunkReader(model, response, events)
+        self._reader = ChunkReader(
+            model,
+            response,
+            settings.events,
+            choices=settings.choices,
+            max_event_bytes=settings.max_event_bytes,
+            idle_timeout=settings.idle_timeout,
+        )
         self._final = final
-        # Body reads (the gaps between chunks) wait at most the idle timeout; the wait for the
-        # answer's head used the request's own read timeout.
+        self._closed = False
+        # Each body read waits at most the idle timeout (the reader also ends a stream whose
+        # reads bring bytes but no complete line); the head waited the request's read timeout.
         timeouts = response.request.extensions.get("timeout")
         if isinstance(timeouts, dict):
-            timeouts["read"] = idle_timeout
+            timeouts["read"] = settings.idle_timeout
+        self._begin(response)
 
-    def _collect(self, chunks: list[C]) -> Any:
-        accumulator = ChunkAccumulator()
-        for chunk in chunks:
-            accumulator.add(chunk)
+    def _begin(self, response: httpx.Response) -> None:
+        raise NotImplementedError
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StreamClosedError("the stream was closed; it cannot be iterated any more")
+
+    def _result(self, accumulator: ChunkAccumulator) -> Any:
         content = pydantic_core.to_json(accumulator.result())
         try:
             return self._final(content)
         except ValidationError as exc:
             raise validation_error(exc, content, self.response) from exc
+
+
+class _Unread:
+    """Holds a stream's response inside its generator, so that a stream dropped before it was
+    ever read (its generator never started, so no `finally` runs) still gives back its
+    connection. A generator that started closes the response itself when it is collected."""
+
+    __slots__ = ("response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+    def __del__(self) -> None:
+        if not self.response.is_closed:
+            self._release()
+            warnings.warn(
+                "a gatewise stream was garbage-collected without being read or closed; "
+                "its connection was released (use `with` or call close())",
+                ResourceWarning,
+                stacklevel=1,
+            )
+
+    def _release(self) -> None:
+        self.response.close()
+
+
+class _AsyncUnread(_Unread):
+    __slots__ = ()
+
+    def _release(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            # No loop, so nothing can be awaited: shutting the socket down (a system call, no
+            # I/O on a loop) ends the connection for the server; the rest goes with its client.
+            network = self.response.extensions.get("network_stream")
+            sock = network.get_extra_info("socket") if network is not None else None
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            return
+        task = loop.create_task(self.response.aclose())
+        _CLOSING.add(task)  # the loop keeps only a weak reference to a task
+        task.add_done_callback(_CLOSING.discard)
+
+
+_CLOSING: set[asyncio.Task[None]] = set()
 
 
 def _drain(body: Iterator[bytes]) -> None:
@@ -224,23 +396,15 @@ def _map_transport_error(exc: httpx.HTTPError) -> Exception:
     chained without its traceback, whose frames hold the request's headers."""
     detached(exc)
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError("the stream stalled: no data within the idle timeout")
+        return _stalled()
     return IncompleteStreamError(f"the stream broke off ({type(exc).__name__}: {exc})")
 
 
 class Stream(_StreamBase[C]):
     """A streamed answer, iterated once; a context manager; `close()` releases the connection."""
 
-    def __init__(
-        self,
-        response: httpx.Response,
-        model: type[C],
-        final: Callable[[bytes], Any],
-        idle_timeout: float | None,
-        events: EventTranslator | None = None,
-    ) -> None:
-        super().__init__(response, model, final, idle_timeout, events)
-        self._chunks = self._iterate(response, self._reader)
+    def _begin(self, response: httpx.Response) -> None:
+        self._chunks = self._iterate(_Unread(response), self._reader)
         self._iterator: Iterator[C] = self._chunks
 
     def primed(self) -> Stream[C]:
@@ -255,10 +419,11 @@ class Stream(_StreamBase[C]):
         return self
 
     @staticmethod
-    def _iterate(response: httpx.Response, reader: ChunkReader[C]) -> Generator[C, None, None]:
+    def _iterate(unread: _Unread, reader: ChunkReader[C]) -> Generator[C, None, None]:
         # A static method: the generator must not hold the Stream, or a caller who breaks out
         # of `for chunk in client...create(stream=True)` would leave a cycle for the GC to
         # collect instead of releasing the connection at once.
+        response = unread.response
         body = response.iter_bytes()
         try:
             for data in body:
@@ -275,15 +440,17 @@ class Stream(_StreamBase[C]):
             response.close()
 
     def __iter__(self) -> Iterator[C]:
+        self._check_open()
         return self._iterator
 
     def __next__(self) -> C:
+        self._check_open()
         return next(self._iterator)
 
     @property
     def text_stream(self) -> Iterator[str]:
         """Only the text deltas of the first choice."""
-        for chunk in self._iterator:
+        for chunk in self:
             text = _text_of(chunk)
             if text is not None:
                 yield text
@@ -296,12 +463,17 @@ class Stream(_StreamBase[C]):
     def collect(self) -> Any: ...
     def collect(self) -> Any:
         """Read the rest of the stream and return the accumulated answer."""
-        return self._collect(list(self._iterator))
+        accumulator = ChunkAccumulator()
+        for chunk in self:
+            accumulator.add(chunk)
+        return self._result(accumulator)
 
     def close(self) -> None:
-        """Stop reading and release the connection."""
+        """Stop reading and release the connection; iterating afterwards raises
+        StreamClosedError."""
+        self._closed = True
+        self.response.close()  # first: the generator, closed unstarted, would count it dropped
         self._chunks.close()
-        self.response.close()
 
     def __enter__(self) -> Stream[C]:
         return self
@@ -313,16 +485,8 @@ class Stream(_StreamBase[C]):
 class AsyncStream(_StreamBase[C]):
     """A streamed answer of the async client: `async for`, `async with`, `aclose()`."""
 
-    def __init__(
-        self,
-        response: httpx.Response,
-        model: type[C],
-        final: Callable[[bytes], Any],
-        idle_timeout: float | None,
-        events: EventTranslator | None = None,
-    ) -> None:
-        super().__init__(response, model, final, idle_timeout, events)
-        self._chunks = self._iterate(response, self._reader)
+    def _begin(self, response: httpx.Response) -> None:
+        self._chunks = self._iterate(_AsyncUnread(response), self._reader)
         self._iterator: AsyncIterator[C] = self._chunks
 
     async def primed(self) -> AsyncStream[C]:
@@ -336,7 +500,8 @@ class AsyncStream(_StreamBase[C]):
         return self
 
     @staticmethod
-    async def _iterate(response: httpx.Response, reader: ChunkReader[C]) -> AsyncGenerator[C, None]:
+    async def _iterate(unread: _Unread, reader: ChunkReader[C]) -> AsyncGenerator[C, None]:
+        response = unread.response
         body = response.aiter_bytes()
         try:
             async for data in body:
@@ -358,15 +523,17 @@ class AsyncStream(_StreamBase[C]):
             await response.aclose()
 
     def __aiter__(self) -> AsyncIterator[C]:
+        self._check_open()
         return self._iterator
 
     async def __anext__(self) -> C:
+        self._check_open()
         return await self._iterator.__anext__()
 
     @property
     async def text_stream(self) -> AsyncIterator[str]:
         """Only the text deltas of the first choice."""
-        async for chunk in self._iterator:
+        async for chunk in self:
             text = _text_of(chunk)
             if text is not None:
                 yield text
@@ -379,12 +546,17 @@ class AsyncStream(_StreamBase[C]):
     async def collect(self) -> Any: ...
     async def collect(self) -> Any:
         """Read the rest of the stream and return the accumulated answer."""
-        return self._collect([chunk async for chunk in self._iterator])
+        accumulator = ChunkAccumulator()
+        async for chunk in self:
+            accumulator.add(chunk)
+        return self._result(accumulator)
 
     async def aclose(self) -> None:
-        """Stop reading and release the connection."""
+        """Stop reading and release the connection; iterating afterwards raises
+        StreamClosedError."""
+        self._closed = True
+        await self.response.aclose()  # first, as in Stream.close
         await self._chunks.aclose()
-        await self.response.aclose()
 
     close = aclose
 

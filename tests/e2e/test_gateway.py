@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gatewise import AsyncStream, Stream
+from gatewise import AsyncStream, Stream, StreamClosedError
 from gatewise.testing import MockGateway
 from gatewise.types import ChatCompletion, ChatCompletionChunk, Completion
 
@@ -145,7 +145,8 @@ async def test_closing_a_chat_stream_early_stops_it_and_frees_the_connection(
     await maybe(stream.close())
 
     assert head.choices[0].delta.role == "assistant"
-    assert await items(stream) == []
+    with pytest.raises(StreamClosedError):
+        await items(stream)
     # The client is still usable: the closed stream gave its connection back.
     after = await maybe(
         client.chat.completions.create(model="openai/gpt-4o", messages=chat_message("still here"))

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gatewise import ResponseTooLargeError
 from gatewise._sse import ServerSentEvent, SSEDecoder, aiter_events, iter_events
 
 
@@ -430,3 +431,30 @@ def test_arbitrary_bytes_match_reference_parser_under_any_split(
     events = [e for c in _split(raw, cuts) for e in decoder.feed(c)]
     events += decoder.end()
     assert (events, decoder.pending, decoder.last_event_id, decoder.retry) == _reference(raw)
+
+
+# ---------------------------------------------------------------- max_event_bytes
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        pytest.param([b"data: " + b"x" * 200], id="one unterminated line"),
+        pytest.param([b"data: ", *[b"x" * 10] * 20], id="a line growing over many feeds"),
+        pytest.param([b": " + b"x" * 200 + b"\n\n"], id="a comment line in one feed"),
+        pytest.param([b"data: " + b"x" * 40 + b"\n"] * 5, id="an event of many data lines"),
+        pytest.param([b"data: " + b"x" * 60 + b"\n", b"data: " + b"x" * 60], id="data and tail"),
+    ],
+)
+def test_a_line_or_event_over_max_event_bytes_raises(chunks: list[bytes]) -> None:
+    decoder = SSEDecoder(max_event_bytes=100)
+    with pytest.raises(ResponseTooLargeError) as caught:
+        [decoder.feed(chunk) for chunk in chunks]
+    assert caught.value.limit == 100
+
+
+def test_events_up_to_max_event_bytes_and_many_small_events_pass() -> None:
+    decoder = SSEDecoder(max_event_bytes=100)
+    events = decoder.feed(b"data: " + b"x" * 90 + b"\n\n" + b"data: y\n\n" * 100)
+    assert [len(e.data) for e in events] == [90] + [1] * 100
+    assert SSEDecoder().feed(b"data: " + b"x" * 10**6 + b"\n\n")[0].data == "x" * 10**6
