@@ -1,4 +1,4 @@
-"""models.py (pydantic v2 responses) and params.py (request TypedDicts) via datamodel-code-generator.
+"""The models (pydantic v2 responses) and params.py (request TypedDicts) via datamodel-code-generator.
 
 The options are pinned here, in one place, so the output depends only on the spec and the
 pinned generator version. The spec it receives is already normalised (spec.py): string
@@ -71,14 +71,11 @@ _PARAM_OPTIONS: dict[str, Any] = {
 
 
 def response_models(spec: Spec) -> str:
-    """The source of `_generated/models.py`: every component schema as a pydantic model."""
+    """Every component schema as a pydantic model, in one module (model_modules.py splits it)."""
     base_class_map = {name: base for name, base in BASE_CLASS_MAP.items() if name in spec.schemas}
     document, overrides = python_type_overrides(spec.document)
     options = {**_MODEL_OPTIONS, "base_class_map": base_class_map, "type_overrides": overrides}
-    source = _generate(document, options)
-    return _with_docstring(
-        source, "Response models: one pydantic v2 class per schema of openapi.yaml."
-    )
+    return _generate(document, options)
 
 
 def request_params(spec: Spec, roots: Iterable[str]) -> str:
