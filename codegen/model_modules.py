@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .errors import CodegenError
+from .models import closure
 
 SHARED = "shared"
 OTHER = "other"
@@ -76,9 +77,9 @@ class ModelModules:
 def split_models(source: str, groups: Mapping[str, Iterable[str]]) -> ModelModules:
     """Assign every definition of `source` to a module; `groups` maps a module to its roots."""
     for name in groups:
-        if name in (SHARED, OTHER) or not name.isidentifier():
+        if name in (SHARED, OTHER):
             raise CodegenError(
-                f"resource {name!r} cannot name a models module ({SHARED}/{OTHER} are taken)"
+                f"a top-level resource cannot be named {name!r} (models/{name}.py is taken)"
             )
     imports, definitions, trailers = _parse(source)
     defined = {d.name: d for d in definitions}
@@ -94,17 +95,12 @@ def split_models(source: str, groups: Mapping[str, Iterable[str]]) -> ModelModul
 
 
 def _closure(defined: Mapping[str, Definition], roots: Iterable[str]) -> set[str]:
-    seen: set[str] = set()
-    pending = list(roots)
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
+    def uses(name: str) -> Iterable[str]:
         if name not in defined:
             raise CodegenError(f"response model {name!r} is not defined by the generated models")
-        seen.add(name)
-        pending.extend(n for n in defined[name].uses if n in defined)
-    return seen
+        return [n for n in defined[name].uses if n in defined]
+
+    return closure(roots, uses)
 
 
 def _parse(source: str) -> tuple[list[ast.ImportFrom], list[Definition], dict[str, list[str]]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from datamodel_code_generator import generate
@@ -131,16 +131,24 @@ def _has_python_type(node: Any) -> bool:
 
 def reachable_schemas(spec: Spec, roots: Iterable[str]) -> set[str]:
     """`roots` and every component schema they reach through `$ref`s."""
+
+    def refs(name: str) -> Iterable[str]:
+        if name not in spec.schemas:
+            raise CodegenError(f"request body schema {name!r} is not in components.schemas")
+        return _refs(spec.schemas[name])
+
+    return closure(roots, refs)
+
+
+def closure(roots: Iterable[str], neighbours: Callable[[str], Iterable[str]]) -> set[str]:
+    """`roots` and every name reached from them through `neighbours` (called once per name)."""
     seen: set[str] = set()
     pending = list(roots)
     while pending:
         name = pending.pop()
-        if name in seen:
-            continue
-        if name not in spec.schemas:
-            raise CodegenError(f"request body schema {name!r} is not in components.schemas")
-        seen.add(name)
-        pending.extend(_refs(spec.schemas[name]))
+        if name not in seen:
+            seen.add(name)
+            pending.extend(neighbours(name))
     return seen
 
 

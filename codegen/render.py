@@ -80,7 +80,9 @@ def _model_groups(api: API) -> dict[str, set[str]]:
     groups = {ROOT: {name for op in api.root.operations for name in op.models}}
     for top in api.root.children:
         if top.name == ROOT:
-            raise CodegenError(f"a top-level resource cannot be named {ROOT!r} (models/{ROOT}.py)")
+            raise CodegenError(
+                f"a top-level resource cannot be named {ROOT!r} (models/{ROOT}.py is taken)"
+            )
         groups[top.name] = {name for r in top.walk() for op in r.operations for name in op.models}
     return groups
 
