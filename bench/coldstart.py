@@ -3,7 +3,9 @@
 Each snippet runs in a fresh interpreter (wall time from spawn to exit, RUNS runs, interleaved
 so machine drift hits every snippet alike; median and min). The first answer is import + client
 construction + one non-streaming chat call to the loopback gateway of bench/_loopback.py,
-which runs in its own process on 127.0.0.1, read down to .choices[0].message.content.
+which runs in its own process on 127.0.0.1, read down to .choices[0].message.content; "raw
+httpx + pydantic" (info) validates the answer with three small pydantic models: the floor of
+any client whose answers pydantic validates.
 The last column subtracts a bare `python -c pass` from both medians. Bytecode is cached (as
 for an installed package), in a temporary folder. Run: `make bench`.
 """
@@ -36,20 +38,30 @@ IMPORTS = {
 def first_answers(url: str) -> dict[str, str]:
     """The cold first-answer snippets, each ending with the answer's text in `content`."""
     call = f"model={_loopback.MODEL!r}, messages={MESSAGES!r}"
+    raw_request = (
+        "import json, httpx\n"
+        f"client = httpx.Client(base_url={url!r})\n"
+        f"body = json.dumps({BODY!r}).encode()\n"
+        "response = client.post('/v1/chat/completions', content=body, headers={"
+        "'Authorization': 'Bearer sk-bench', 'Content-Type': 'application/json'})\n"
+        "response.raise_for_status()\n"
+    )
     return {
         "gatewise": (
             "import gatewise\n"
             f"client = gatewise.Gatewise(api_key='sk-bench', base_url={url!r}, max_retries=0)\n"
             f"content = client.chat.completions.create({call}).choices[0].message.content\n"
         ),
-        "raw httpx + json": (
-            "import json, httpx\n"
-            f"client = httpx.Client(base_url={url!r})\n"
-            f"body = json.dumps({BODY!r}).encode()\n"
-            "response = client.post('/v1/chat/completions', content=body, headers={"
-            "'Authorization': 'Bearer sk-bench', 'Content-Type': 'application/json'})\n"
-            "response.raise_for_status()\n"
-            "content = json.loads(response.content)['choices'][0]['message']['content']\n"
+        "raw httpx + json": raw_request
+        + "content = json.loads(response.content)['choices'][0]['message']['content']\n",
+        # Info: the floor of any answer that pydantic validates (its import, its first models).
+        "raw httpx + pydantic": (
+            "from pydantic import BaseModel\n"
+            "class Message(BaseModel):\n    content: str | None = None\n"
+            "class Choice(BaseModel):\n    message: Message\n"
+            "class Answer(BaseModel):\n    choices: list[Choice]\n"
+            + raw_request
+            + "content = Answer.model_validate_json(response.content).choices[0].message.content\n"
         ),
         "openai-python": (
             "import openai\n"
