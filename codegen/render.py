@@ -140,10 +140,8 @@ def _resource_module(env: jinja2.Environment, top: Resource, models: ModelModule
         top=ResourceView(top),
         resources=resources,
         operations=sorted(methods, key=lambda m: m.const),
-        imports=module_imports(imports, package_depth=1, model_modules=models.module_of),
-        type_checking_imports=module_imports(
-            checking, package_depth=1, model_modules=models.module_of
-        ),
+        imports=_lines(imports, 1, models),
+        type_checking_imports=_lines(checking, 1, models),
     )
 
 
@@ -169,10 +167,8 @@ def _client(env: jinja2.Environment, api: API, models: ModelModules) -> str:
     return env.get_template("client.py.jinja").render(
         header=HEADER,
         root=root,
-        imports=module_imports(imports, package_depth=0, model_modules=models.module_of),
-        type_checking_imports=module_imports(
-            checking, package_depth=0, model_modules=models.module_of
-        ),
+        imports=_lines(imports, 0, models),
+        type_checking_imports=_lines(checking, 0, models),
     )
 
 
@@ -199,11 +195,13 @@ def _root(env: jinja2.Environment, api: API, models: ModelModules) -> str:
     return env.get_template("root.py.jinja").render(
         header=HEADER,
         root=root,
-        imports=module_imports(imports, package_depth=0, model_modules=models.module_of),
-        type_checking_imports=module_imports(
-            checking, package_depth=0, model_modules=models.module_of
-        ),
+        imports=_lines(imports, 0, models),
+        type_checking_imports=_lines(checking, 0, models),
     )
+
+
+def _lines(imports: Iterable[Import], package_depth: int, models: ModelModules) -> list[str]:
+    return module_imports(imports, package_depth=package_depth, model_modules=models.module_of)
 
 
 def _check_import_clash(imports: Iterable[Import], resource: Resource) -> None:
