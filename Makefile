@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) bench/sse_decode.py
 	$(PY) bench/concurrency.py
 	$(PY) bench/roundtrip.py
+	$(PY) bench/coldstart.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

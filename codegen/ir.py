@@ -107,6 +107,12 @@ class Operation:
         return tuple(p for p in self.params if not p.positional)
 
     @property
+    def models(self) -> tuple[str, ...]:
+        """The response models the answer is decoded with: answer, list item, stream chunk."""
+        names = (self.response, self.item, self.stream.chunk if self.stream else None)
+        return tuple(name for name in names if name is not None)
+
+    @property
     def const_name(self) -> str:
         """The module constant holding the `Operation`: createChatCompletion -> _CREATE_CHAT_COMPLETION."""
         return const_name(self.operation_id)
@@ -177,9 +183,8 @@ class API:
         """Each response-model name the code refers to -> the first operation that does."""
         refs: dict[str, str] = {}
         for op in self.operations:
-            for name in (op.response, op.item, op.stream.chunk if op.stream else None):
-                if name is not None:
-                    refs.setdefault(name, op.operation_id)
+            for name in op.models:
+                refs.setdefault(name, op.operation_id)
         return refs
 
     def param_refs(self) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""models.py (pydantic v2 responses) and params.py (request TypedDicts) via datamodel-code-generator.
+"""The models (pydantic v2 responses) and params.py (request TypedDicts) via datamodel-code-generator.
 
 The options are pinned here, in one place, so the output depends only on the spec and the
 pinned generator version. The spec it receives is already normalised (spec.py): string
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from datamodel_code_generator import generate
@@ -71,14 +71,11 @@ _PARAM_OPTIONS: dict[str, Any] = {
 
 
 def response_models(spec: Spec) -> str:
-    """The source of `_generated/models.py`: every component schema as a pydantic model."""
+    """Every component schema as a pydantic model, in one module (model_modules.py splits it)."""
     base_class_map = {name: base for name, base in BASE_CLASS_MAP.items() if name in spec.schemas}
     document, overrides = python_type_overrides(spec.document)
     options = {**_MODEL_OPTIONS, "base_class_map": base_class_map, "type_overrides": overrides}
-    source = _generate(document, options)
-    return _with_docstring(
-        source, "Response models: one pydantic v2 class per schema of openapi.yaml."
-    )
+    return _generate(document, options)
 
 
 def request_params(spec: Spec, roots: Iterable[str]) -> str:
@@ -134,16 +131,24 @@ def _has_python_type(node: Any) -> bool:
 
 def reachable_schemas(spec: Spec, roots: Iterable[str]) -> set[str]:
     """`roots` and every component schema they reach through `$ref`s."""
+
+    def refs(name: str) -> Iterable[str]:
+        if name not in spec.schemas:
+            raise CodegenError(f"request body schema {name!r} is not in components.schemas")
+        return _refs(spec.schemas[name])
+
+    return closure(roots, refs)
+
+
+def closure(roots: Iterable[str], neighbours: Callable[[str], Iterable[str]]) -> set[str]:
+    """`roots` and every name reached from them through `neighbours` (called once per name)."""
     seen: set[str] = set()
     pending = list(roots)
     while pending:
         name = pending.pop()
-        if name in seen:
-            continue
-        if name not in spec.schemas:
-            raise CodegenError(f"request body schema {name!r} is not in components.schemas")
-        seen.add(name)
-        pending.extend(_refs(spec.schemas[name]))
+        if name not in seen:
+            seen.add(name)
+            pending.extend(neighbours(name))
     return seen
 
 

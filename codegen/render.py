@@ -17,6 +17,7 @@ import jinja2
 
 from .errors import CodegenError
 from .ir import API, Resource, build_api
+from .model_modules import OTHER, ROOT, SHARED, ModelModules, split_models
 from .models import HEADER, check_refs, defined_names, request_params, response_models
 from .pytypes import PARAMS, Import
 from .request_schemas import request_schemas
@@ -49,26 +50,60 @@ def generate_files(spec: Spec) -> dict[str, str]:
     api = build_api(spec)
     models_source = response_models(spec)
     params_source = request_params(spec, api.body_schemas)
-    check_refs(api.model_refs(), defined_names(models_source), "models.py")
+    check_refs(api.model_refs(), defined_names(models_source), "models")
     check_refs(api.param_refs(), defined_names(params_source), "params.py")
+    models = split_models(models_source, _model_groups(api))
 
     env = environment()
     files = {
         "__init__.py": _init(
             env, "Written by `python -m codegen` from openapi.yaml; never edited by hand."
         ),
-        "models.py": models_source,
+        "models/__init__.py": _models_init(env, models),
         "params.py": params_source,
-        "client.py": _client(env, api),
-        "root.py": _root(env, api),
+        "client.py": _client(env, api, models),
+        "root.py": _root(env, api, models),
         "request_schemas.py": _request_schemas(env, spec),
         "resources/__init__.py": _init(
             env, "One module per top-level resource, imported on first use."
         ),
     }
+    for module in models.modules():
+        files[f"models/{module}.py"] = models.source(module, HEADER, _models_docstring(module))
     for top in api.root.children:
-        files[f"resources/{top.name}.py"] = _resource_module(env, top)
+        files[f"resources/{top.name}.py"] = _resource_module(env, top, models)
     return format_files(files)
+
+
+def _model_groups(api: API) -> dict[str, set[str]]:
+    """Each models module -> the models its resource's answers are decoded with."""
+    groups = {ROOT: {name for op in api.root.operations for name in op.models}}
+    for top in api.root.children:
+        if top.name == ROOT:
+            raise CodegenError(
+                f"a top-level resource cannot be named {ROOT!r} (models/{ROOT}.py is taken)"
+            )
+        groups[top.name] = {name for r in top.walk() for op in r.operations for name in op.models}
+    return groups
+
+
+def _models_docstring(module: str) -> str:
+    if module == SHARED:
+        return "Response models that the answers of more than one resource reach."
+    if module == OTHER:
+        return "Models of the schemas no answer reaches: request and error bodies."
+    if module == ROOT:
+        return "Response models that only the client's own operations (`client.info()`) reach."
+    return f"Response models that only the answers of `client.{module}` reach."
+
+
+def _models_init(env: jinja2.Environment, models: ModelModules) -> str:
+    return env.get_template("models_init.py.jinja").render(
+        header=HEADER,
+        modules=[(module, models.names(module)) for module in models.modules()],
+        all_names=sorted(models.module_of),
+        module_of=models.module_of,
+    )
 
 
 def _init(env: jinja2.Environment, docstring: str) -> str:
@@ -83,7 +118,7 @@ def _request_schemas(env: jinja2.Environment, spec: Spec) -> str:
     )
 
 
-def _resource_module(env: jinja2.Environment, top: Resource) -> str:
+def _resource_module(env: jinja2.Environment, top: Resource, models: ModelModules) -> str:
     resources = [ResourceView(r) for r in top.walk()]
     methods = [m for r in resources for m in r.methods]
     imports: set[Import] = {
@@ -96,16 +131,21 @@ def _resource_module(env: jinja2.Environment, top: Resource) -> str:
     for method in methods:
         imports |= method.imports()
     _check_import_clash(imports, top)
+    # The TypedDicts only annotate arguments: a call need not build them.
+    checking = {(module, name) for module, name in imports if module == PARAMS}
+    if checking:
+        imports = (imports - checking) | {("typing", "TYPE_CHECKING")}
     return env.get_template("resource_module.py.jinja").render(
         header=HEADER,
         top=ResourceView(top),
         resources=resources,
         operations=sorted(methods, key=lambda m: m.const),
-        imports=module_imports(imports, package_depth=1),
+        imports=_lines(imports, 1, models),
+        type_checking_imports=_lines(checking, 1, models),
     )
 
 
-def _client(env: jinja2.Environment, api: API) -> str:
+def _client(env: jinja2.Environment, api: API, models: ModelModules) -> str:
     root = ResourceView(api.root)
     imports: set[Import] = {("functools", "cached_property"), ("typing", "TYPE_CHECKING")}
     checking: set[Import] = {
@@ -127,12 +167,12 @@ def _client(env: jinja2.Environment, api: API) -> str:
     return env.get_template("client.py.jinja").render(
         header=HEADER,
         root=root,
-        imports=module_imports(imports, package_depth=0),
-        type_checking_imports=module_imports(checking, package_depth=0),
+        imports=_lines(imports, 0, models),
+        type_checking_imports=_lines(checking, 0, models),
     )
 
 
-def _root(env: jinja2.Environment, api: API) -> str:
+def _root(env: jinja2.Environment, api: API, models: ModelModules) -> str:
     root = ResourceView(api.root)
     imports: set[Import] = {
         ("functools", "cached_property"),
@@ -149,15 +189,19 @@ def _root(env: jinja2.Environment, api: API) -> str:
         op = method.op
         imports.add(("gatewise._operation", "Operation"))
         imports.add(("gatewise._operation", method.decoder.partition("(")[0]))
-        imports |= {(MODELS, name) for name in (op.response, op.item, method.chunk) if name}
+        imports |= {(MODELS, name) for name in op.models}
         if op.job:
             imports.add(("gatewise._jobs", "JobSpec"))
     return env.get_template("root.py.jinja").render(
         header=HEADER,
         root=root,
-        imports=module_imports(imports, package_depth=0),
-        type_checking_imports=module_imports(checking, package_depth=0),
+        imports=_lines(imports, 0, models),
+        type_checking_imports=_lines(checking, 0, models),
     )
+
+
+def _lines(imports: Iterable[Import], package_depth: int, models: ModelModules) -> list[str]:
+    return module_imports(imports, package_depth=package_depth, model_modules=models.module_of)
 
 
 def _check_import_clash(imports: Iterable[Import], resource: Resource) -> None:

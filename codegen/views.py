@@ -11,13 +11,13 @@ import json
 import re
 import textwrap
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .ir import JobSpec, Operation, Param, Resource, const_name
 from .pytypes import PARAMS, Import
 
-MODELS = "@models"  # the generated pydantic module; spelled relative to the importing file
+MODELS = "@models"  # the generated pydantic package; spelled relative to the importing file
 # Where each parameter location goes in the pipeline call, in call order.
 _PIPELINE_KEYWORDS = (("path", "path"), ("query", "query"), ("body", "body"), ("file", "files"))
 # The default of a wait method's `poll_interval`: gatewise._jobs.DEFAULT_POLL_INTERVAL.
@@ -262,7 +262,7 @@ class MethodView:
         if self.needs_omit_none():
             out.add(("gatewise._operation", "omit_none"))
         out.add(("gatewise._operation", self.decoder.partition("(")[0]))
-        out |= {(MODELS, name) for name in (op.response, op.item, self.chunk) if name}
+        out |= {(MODELS, name) for name in op.models}
         if op.fallback:
             out.add(("collections.abc", "Sequence"))
         if op.returns == "page":
@@ -319,16 +319,20 @@ class ResourceView:
         return tuple(ResourceView(child) for child in self.resource.children)
 
 
-def module_imports(imports: Iterable[Import], *, package_depth: int) -> list[str]:
+def module_imports(
+    imports: Iterable[Import], *, package_depth: int, model_modules: Mapping[str, str]
+) -> list[str]:
     """`from x import a, b` lines; `@models`/`@params` become relative to the importing file.
 
-    `package_depth` is how deep the file sits below `_generated/` (0 for client.py).
+    `package_depth` is how deep the file sits below `_generated/` (0 for client.py); a model
+    comes from the module of `models/` that defines it (`model_modules`), so importing it
+    builds that module's models only.
     """
     relative = "." * (package_depth + 1)
     names: dict[str, set[str]] = defaultdict(set)
     for module, name in imports:
         if module == MODELS:
-            module = relative + "models"
+            module = f"{relative}models.{model_modules[name]}"
         elif module == PARAMS:
             module = relative + "params"
         names[module].add(name)

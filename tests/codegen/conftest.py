@@ -42,20 +42,20 @@ def fixture_package(
     write_tree(fixture_files, root / PACKAGE)
     sys.path.insert(0, str(root))
     try:
-        modules = {
-            name.removesuffix(".py").replace("/", "."): importlib.import_module(
-                f"{PACKAGE}.{name.removesuffix('.py').replace('/', '.')}"
-            )
+        # `models/__init__.py` is the package `models`; the top-level one is the fixture itself.
+        dotted = [
+            name.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
             for name in sorted(fixture_files)
-            if not name.endswith("__init__.py")
-        }
+            if name != "__init__.py"
+        ]
+        modules = {name: importlib.import_module(f"{PACKAGE}.{name}") for name in dotted}
         resources = {
             k.split(".", 1)[1]: m for k, m in modules.items() if k.startswith("resources.")
         }
         yield SimpleNamespace(
             folder=root,
             resources=SimpleNamespace(**resources),
-            **{k: m for k, m in modules.items() if "." not in k},
+            **{k: m for k, m in modules.items() if "." not in k and k != "resources"},
         )
     finally:
         sys.path.remove(str(root))

@@ -365,8 +365,9 @@ print(sorted(m for m in sys.modules if m.startswith("{PACKAGE}.")))
     before, after = (ast.literal_eval(line) for line in result.stdout.splitlines())
     assert before == [f"{PACKAGE}.client"]  # no models, params or resources yet
     assert f"{PACKAGE}.resources.chat" in after
-    assert f"{PACKAGE}.models" in after
+    assert f"{PACKAGE}.models.chat" in after  # the models chat answers with, and no others
     assert f"{PACKAGE}.resources.admin" not in after
+    assert not {f"{PACKAGE}.models.{m}" for m in ("admin", "video", "other")} & set(after)
 
 
 def test_client_level_operations_may_stream_take_queries_and_page(

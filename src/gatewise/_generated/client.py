@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from gatewise._options import RequestOptions
     from gatewise._pipeline import AsyncPipeline, SyncPipeline
 
-    from .models import ServerInfo
+    from .models.root import ServerInfo
     from .resources.admin import Admin, AsyncAdmin
     from .resources.anthropic import Anthropic, AsyncAnthropic
     from .resources.chat import AsyncChat, Chat

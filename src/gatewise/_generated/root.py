@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from gatewise._operation import Operation, decode_model
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 
-from .models import ServerInfo
+from .models.root import ServerInfo
 
 if TYPE_CHECKING:
     from .client import AsyncResources, SyncResources

@@ -23,7 +23,7 @@ from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
-from ..models import (
+from ..models.admin import (
     APIKey,
     APIKeyPage,
     ConfigHistoryEntry,

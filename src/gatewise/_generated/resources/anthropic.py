@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from typing_extensions import Unpack
 
@@ -15,14 +15,16 @@ from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
 from gatewise._streaming import AsyncStream, Stream
 
-from ..models import AnthropicMessage, AnthropicStreamEvent
-from ..params import (
-    AnthropicContentBlock,
-    AnthropicMessageParam,
-    AnthropicMetadata,
-    AnthropicTool,
-    AnthropicToolChoice,
-)
+from ..models.anthropic import AnthropicMessage, AnthropicStreamEvent
+
+if TYPE_CHECKING:
+    from ..params import (
+        AnthropicContentBlock,
+        AnthropicMessageParam,
+        AnthropicMetadata,
+        AnthropicTool,
+        AnthropicToolChoice,
+    )
 
 _CREATE_ANTHROPIC_MESSAGE = Operation(
     "POST",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from typing_extensions import Unpack
 
@@ -15,8 +15,10 @@ from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
 from gatewise._streaming import AsyncStream, Stream
 
-from ..models import Completion, CompletionChunk
-from ..params import StreamOptions
+from ..models.completions import Completion, CompletionChunk
+
+if TYPE_CHECKING:
+    from ..params import StreamOptions
 
 _CREATE_COMPLETION = Operation("POST", "/v1/completions", decode_model(Completion))
 

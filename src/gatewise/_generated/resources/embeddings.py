@@ -14,7 +14,7 @@ from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
-from ..models import EmbeddingResponse
+from ..models.embeddings import EmbeddingResponse
 
 _CREATE_EMBEDDING = Operation("POST", "/v1/embeddings", decode_model(EmbeddingResponse))
 

@@ -15,7 +15,7 @@ from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
-from ..models import ImagesResponse
+from ..models.images import ImagesResponse
 
 _CREATE_IMAGE = Operation("POST", "/v1/images/generations", decode_model(ImagesResponse))
 _EDIT_IMAGE = Operation("POST", "/v1/images/edits", decode_model(ImagesResponse))

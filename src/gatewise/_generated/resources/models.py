@@ -13,7 +13,7 @@ from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
-from ..models import ModelInfo, ModelList
+from ..models.models import ModelInfo, ModelList
 
 _LIST_MODELS = Operation("GET", "/v1/models", decode_items(ModelList, ModelInfo))
 _RETRIEVE_MODEL = Operation("GET", "/v1/models/{model_id}", decode_model(ModelInfo))

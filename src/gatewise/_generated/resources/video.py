@@ -14,7 +14,7 @@ from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
-from ..models import VideoTask
+from ..models.video import VideoTask
 
 _CANCEL_VIDEO = Operation("POST", "/v1/videos/{task_id}/cancel", decode_model(VideoTask))
 _CREATE_VIDEO = Operation("POST", "/v1/videos", decode_model(VideoTask))
