@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check lint typecheck test demo bench clean
+.PHONY: install generate check lint typecheck install-test test demo bench clean
 
 install: $(STAMP)
 
@@ -25,9 +25,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src codegen tests bench examples
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy --strict src codegen tests/typing
+	$(VENV)/bin/mypy --strict src codegen tests/typing tests/install
 
-test: check lint typecheck
+# Builds the sdist and the wheel and uses the wheel from a fresh venv (tests/install/run.py).
+install-test: $(STAMP)
+	$(PY) tests/install/run.py
+
+test: check lint typecheck install-test
 	$(PY) -m pytest -q
 
 demo: $(STAMP)
