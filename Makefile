@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check lint typecheck install-test test demo bench clean
+.PHONY: install generate check lint typecheck install-test docs test demo bench clean
 
 install: $(STAMP)
 
@@ -31,7 +31,11 @@ typecheck: $(STAMP)
 install-test: $(STAMP)
 	$(PY) tests/install/run.py
 
-test: check lint typecheck install-test
+# The documentation site, into build/site/ (ignored); --strict fails on a broken reference.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+test: check lint typecheck install-test docs
 	$(PY) -m pytest -q
 
 demo: $(STAMP)
@@ -46,4 +50,4 @@ bench: $(STAMP)
 	$(PY) bench/roundtrip.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist

@@ -1,9 +1,7 @@
-"""A consumer's test using the `gateway` fixture of the installed wheel's pytest plugin.
+"""Tests of an application using the `gateway` fixture (a running MockGateway per test)."""
 
-tests/install/run.py copies it into an empty folder as test_consumer.py and runs it with
-the fresh venv's pytest (the wheel installed with the `mock` extra); it is also
-type-checked there with mypy --strict.
-"""
+# The install test runs this file as a consumer's test_consumer.py with pytest and
+# mypy --strict; the docs' mock gateway page shows it.
 
 from __future__ import annotations
 
@@ -30,3 +28,10 @@ def test_scripted_faults(gateway: MockGateway) -> None:
         client.chat.completions.create(
             model="openai/gpt-4o", messages=[{"role": "user", "content": "Hi"}]
         )
+
+
+@pytest.mark.mock_gateway(video_seconds=0.2)
+def test_video_job(gateway: MockGateway) -> None:
+    with Gatewise(base_url=gateway.url, api_key=gateway.api_key) as client:
+        result = client.video.generate(model="byteplus/seedance", prompt="Waves", poll_interval=0.1)
+    assert result.url

@@ -41,6 +41,8 @@ SDIST_MUST_HOLD = (
     "README.md",
     "LICENSE",
     "CHANGELOG.md",
+    "mkdocs.yml",
+    "docs/index.md",
     "codegen/__main__.py",
     "templates/client.py.jinja",
     "tests/install/run.py",
