@@ -158,13 +158,14 @@ def make_venv(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def mock_gateway() -> Iterator[dict[str, str]]:
-    """The mock gateway of the dev venv on a free port; yields the client's environment."""
+def mock_gateway(command: Sequence[str | Path], env: Mapping[str, str]) -> Iterator[dict[str, str]]:
+    """A mock gateway served by `command` on a free port; yields the client's environment."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "gatewise.testing", "--port", "0"],
+        [*map(str, command), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     try:
         assert process.stdout is not None
@@ -198,7 +199,7 @@ def without_extras(bin_dir: Path, wheel: Path, work: Path) -> None:
     step("install the wheel without extras into a fresh venv")
     run([bin_dir / "python", "-m", "pip", "install", "--quiet", wheel], cwd=work)
     step("import gatewise and call the mock gateway (chat, a stream, a 404)")
-    with mock_gateway() as env:
+    with mock_gateway([sys.executable, "-m", "gatewise.testing"], os.environ) as env:
         result = run(
             [bin_dir / "python", HERE / "consumer_plain.py"], cwd=work, env=consumer_env(env)
         )
@@ -229,6 +230,9 @@ def with_mock(bin_dir: Path, wheel: Path, work: Path) -> None:
     )
     print("  ", result.stdout.strip().splitlines()[-1])
     check_console(bin_dir, CONSOLE_WITH_MOCK, consumer)
+    step("`gatewise mock` of the fresh venv serves the consumer's program")
+    with mock_gateway([bin_dir / "gatewise", "mock"], consumer_env()) as env:
+        run([bin_dir / "python", "consumer_plain.py"], cwd=consumer, env=consumer_env(env))
     step("mypy --strict on the consumer files against the installed package")
     result = run(
         [bin_dir / "mypy", "--strict", "test_consumer.py", "consumer_plain.py"],
