@@ -4,14 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check lint typecheck test demo bench clean
+.PHONY: install generate check lint typecheck install-test docs test demo bench clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[mock]" --group dev
 	@touch $(STAMP)
 
 generate: $(STAMP)
@@ -25,9 +25,17 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src codegen tests bench examples
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy --strict src codegen tests/typing
+	$(VENV)/bin/mypy --strict src codegen tests/typing tests/install
 
-test: check lint typecheck
+# Builds the sdist and the wheel and uses the wheel from a fresh venv (tests/install/run.py).
+install-test: $(STAMP)
+	$(PY) tests/install/run.py
+
+# The documentation site, into build/site/ (ignored); --strict fails on a broken reference.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+test: check lint typecheck install-test docs
 	$(PY) -m pytest -q
 
 demo: $(STAMP)
@@ -43,4 +51,4 @@ bench: $(STAMP)
 	$(PY) bench/coldstart.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist

@@ -44,6 +44,7 @@ class Param:
     type: PyType  # None is a member only when the schema admits null
     required: bool
     positional: bool
+    description: str = ""  # the spec's, for the method's docstring
 
 
 @dataclass(frozen=True)
@@ -510,6 +511,7 @@ def _params(spec: Spec, op_id: str, path: str, raw: Schema, shared: list[Any]) -
                 type=annotation(item.get("schema", {}), spec, where),
                 required=location == "path" or bool(item.get("required")),
                 positional=location == "path" or bool(item.get("x-gatewise-positional")),
+                description=_description(spec, item, item.get("schema", {})),
             )
         )
 
@@ -528,6 +530,7 @@ def _params(spec: Spec, op_id: str, path: str, raw: Schema, shared: list[Any]) -
                     type=annotation(field, spec, where),
                     required=wire in required,
                     positional=bool(field.get("x-gatewise-positional")),
+                    description=_description(spec, field),
                 )
             )
 
@@ -549,6 +552,16 @@ def _params(spec: Spec, op_id: str, path: str, raw: Schema, shared: list[Any]) -
         *(p for p in others if not p.positional and p.required),
         *(p for p in others if not p.positional and not p.required),
     )
+
+
+def _description(spec: Spec, *places: Any) -> str:
+    """The first description found on a parameter, its schema or the schema it refers to."""
+    for place in places:
+        for candidate in (place, spec.resolve(place)):
+            text = candidate.get("description") if isinstance(candidate, dict) else None
+            if isinstance(text, str) and text.strip():
+                return " ".join(text.split())
+    return ""
 
 
 def _object_fields(spec: Spec, schema: Schema) -> tuple[dict[str, Any], set[str]]:

@@ -22,6 +22,24 @@ MODELS = "@models"  # the generated pydantic package; spelled relative to the im
 _PIPELINE_KEYWORDS = (("path", "path"), ("query", "query"), ("body", "body"), ("file", "files"))
 # The default of a wait method's `poll_interval`: gatewise._jobs.DEFAULT_POLL_INTERVAL.
 DEFAULT_POLL_INTERVAL = 2.0
+# The Args entries of what the generator adds to the spec's parameters. The request options
+# are documented once, on RequestOptions.
+_FALLBACKS_DOC = (
+    "Models to try in order when `model` fails retryably (a fallback chain); `model` may "
+    "also be an alias of the client's `models`."
+)
+_OPTIONS_DOC = (
+    "Request options for this call (timeout, retry, extra headers, query and body, "
+    "attribution, limits): see `gatewise.RequestOptions`."
+)
+_WAIT_DOCS = (
+    ("on_progress", "Called with the polled status each time its status or progress changes."),
+    ("wait_timeout", "Seconds to wait in all; then AsyncJobTimeout (the job keeps running)."),
+    (
+        "poll_interval",
+        "Seconds between the first polls; the interval then grows, and the server's Retry-After wins.",
+    ),
+)
 
 
 def _wrap(paragraph: str) -> str:
@@ -71,17 +89,30 @@ class MethodView:
 
     @property
     def doc(self) -> str:
-        """The summary as the first line, then the description wrapped, PEP 257 style."""
+        """The summary as the first line, then the description wrapped, then Args."""
+        return _method_doc(self._prose(), self._args())
+
+    def _prose(self) -> list[str]:
         op = self.op
         summary = (op.summary or op.description or f"{op.http_method} {op.path}").strip()
         summary = summary if summary[-1:] in ".!?" else summary + "."
         paragraphs = [summary]
         if op.summary and op.description and op.description.strip() != op.summary.strip():
             paragraphs += [_wrap(p) for p in re.split(r"\n\s*\n", op.description.strip())]
-        if len(paragraphs) == 1 and "\n" not in summary:
-            return docstring(summary)
-        body = docstring("\n\n".join(paragraphs)) + "\n"
-        return body.replace("\n", "\n        ").replace("        \n", "\n")
+        return paragraphs
+
+    def _args(self, *, paginate: bool = False, wait: bool = False) -> list[tuple[str, str]]:
+        """(name, description) of every argument, in signature order."""
+        params = [p for p in self.op.params if not (paginate and p.wire_name == "offset")]
+        ordered = [p for p in params if p.positional] + [p for p in params if not p.positional]
+        args = [
+            (p.name, p.description or f"The `{p.wire_name}` {p.location} value.") for p in ordered
+        ]
+        if self.op.fallback and not paginate:
+            args.append(("fallbacks", _FALLBACKS_DOC))
+        if wait:
+            args += _WAIT_DOCS
+        return [*args, ("**options", _OPTIONS_DOC)]
 
     @property
     def returns(self) -> str:
@@ -202,7 +233,8 @@ class MethodView:
 
     @property
     def iter_doc(self) -> str:
-        return f"Iterate over every item of `{self.name}`, fetching further pages as needed."
+        summary = f"Iterate over every item of `{self.name}`, fetching further pages as needed."
+        return _method_doc([summary], self._args(paginate=True))
 
     @property
     def job(self) -> JobSpec | None:
@@ -236,6 +268,12 @@ class MethodView:
     @property
     def wait_signature(self) -> str:
         return self.signature(wait=True)
+
+    def wait_doc(self, job_class: str) -> str:
+        summary = (
+            f"Submit the job (`{self.name}`) and wait until it finishes: see {job_class}.wait."
+        )
+        return _method_doc([summary], self._args(wait=True))
 
     @property
     def submit_arguments(self) -> str:
@@ -279,6 +317,17 @@ class MethodView:
             out |= {("typing", "Literal"), ("typing", "overload")}
             out |= {("gatewise._streaming", "Stream"), ("gatewise._streaming", "AsyncStream")}
         return out
+
+
+def _method_doc(paragraphs: list[str], args: list[tuple[str, str]]) -> str:
+    """A method's docstring body, Google style, indented for a method in a class."""
+    entries = [
+        textwrap.fill(f"{name}: {text}", width=80, subsequent_indent="    ", break_on_hyphens=False)
+        for name, text in args
+    ]
+    section = "Args:\n" + textwrap.indent("\n".join(entries), "    ")
+    body = docstring("\n\n".join([*paragraphs, section])) + "\n"
+    return body.replace("\n", "\n        ").replace("        \n", "\n")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """gatewise end to end against the embedded mock gateway: every surface in a few lines.
 
 Run with `make demo`. It starts `gatewise.testing.MockGateway` on 127.0.0.1 and uses only
-public names of the SDK (see ../shared/API.md), as an application would.
+public names of the SDK, as an application would.
 """
 
 from __future__ import annotations

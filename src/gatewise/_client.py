@@ -54,6 +54,50 @@ class _ClientBase(Generic[H]):
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         max_response_bytes: int | None = None,
     ) -> None:
+        """Configure a client; nothing is sent until the first call.
+
+        Every argument is keyword-only. An argument wins over the environment, which wins
+        over the default.
+
+        Args:
+            api_key: The gateway key, sent as `Authorization: Bearer ...`. Defaults to
+                `GATEWISE_API_KEY`, then `OPENAI_API_KEY`; with none, requests carry no
+                `Authorization` header. It never appears in a repr, a log or an exception.
+            base_url: The gateway's root URL (the SDK adds `/v1/...`). Defaults to
+                `GATEWISE_BASE_URL`, then `http://localhost:8080`.
+            timeout: Seconds per attempt (a deadline over connect, head and non-streamed
+                body), or an `httpx.Timeout` for per-phase limits; 0 or less is a
+                ValueError. Default 120 seconds (connect 10), or your own `http_client`'s.
+            max_retries: How many times a failed attempt is retried (connection errors,
+                timeouts, 408/409/429/5xx). Default 2; `retry` overrides it.
+            retry: A `RetryConfig` for full control over retries and backoff.
+            default_headers: Headers merged into every request.
+            default_attribution: Attribution tags for every request, sent as
+                `X-Attr-<Tag>` headers (`{"team": "product"}` -> `X-Attr-Team`); per-call
+                `attribution` adds to and overrides them.
+            models: Fallback aliases: `{"smart": ["openai/gpt-4o", "anthropic/..."]}` lets
+                `model="smart"` try each model in order.
+            http_client: Your own `httpx.Client` (`httpx.AsyncClient` for
+                `AsyncGatewise`), for proxies, certificates or transports. The client
+                never closes it.
+            logger: Where the one DEBUG record per attempt goes. Default
+                `logging.getLogger("gatewise")`.
+            stream_idle_timeout: The longest time, in seconds, a stream may go without a
+                complete line (an event's line or a keep-alive comment), then
+                `APITimeoutError`; None waits forever.
+            fallback_cooldown: Seconds for which later calls skip a model of a fallback
+                chain after it failed retryably; None (the default) never skips.
+            max_event_bytes: The largest single stream event accepted (then
+                `ResponseTooLargeError`); None for no limit.
+            max_response_bytes: The largest non-streamed answer accepted (then
+                `ResponseTooLargeError`); None (the default) for no limit.
+
+        Raises:
+            TypeError: An argument has the wrong type (`http_client` not of the
+                client's httpx class, an empty fallback alias, ...).
+            ValueError: An argument's value is invalid (a `base_url` that is not
+                http(s), a byte limit that is not positive, ...).
+        """
         secret = settled_key(api_key)
         del api_key  # a traceback formatted with locals (Sentry, rich) must not show the key
         if http_client is not None and not isinstance(http_client, self._http_class):
@@ -106,7 +150,19 @@ class _ClientBase(Generic[H]):
         max_event_bytes: int | None = None,
         max_response_bytes: int | None = None,
     ) -> Self:
-        """A copy with some settings replaced, sharing this client's connection pool."""
+        """A copy with some settings replaced, sharing this client's connection pool.
+
+        Args:
+            timeout: As in the constructor; None keeps this client's value (as for
+                every argument here).
+            max_retries: As in the constructor.
+            retry: As in the constructor.
+            default_headers: Replace the default headers.
+            default_attribution: Replace the default attribution tags.
+            stream_idle_timeout: As in the constructor.
+            max_event_bytes: As in the constructor.
+            max_response_bytes: As in the constructor.
+        """
         config = derive_config(
             self._config,
             timeout=timeout,
@@ -124,10 +180,12 @@ class _ClientBase(Generic[H]):
 
     @property
     def base_url(self) -> str:
+        """The gateway's root URL the client sends to."""
         return self._config.base_url
 
     @property
     def api_key(self) -> str | None:
+        """The key the client sends (never shown in its repr)."""
         key = self._config.api_key
         return key.reveal() if key is not None else None
 
@@ -139,7 +197,12 @@ class _ClientBase(Generic[H]):
 
 
 class Gatewise(SyncResources, _ClientBase[httpx.Client]):
-    """The synchronous client. Use it as a context manager, or call `close()`."""
+    """The synchronous client: `client.chat.completions.create(...)` and the rest.
+
+    Make one per application and reuse it: it holds the connection pool, created on the
+    first request. Use it as a context manager, or call `close()`. The constructor's
+    arguments are documented on `__init__`; `AsyncGatewise` takes the same.
+    """
 
     _http_class = httpx.Client
 
@@ -160,7 +223,12 @@ class Gatewise(SyncResources, _ClientBase[httpx.Client]):
 
 
 class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
-    """The asynchronous client: every operation is awaited; use `async with` or `await close()`."""
+    """The asynchronous client: the surface of `Gatewise`, every operation awaited.
+
+    Streams are iterated with `async for`; use it with `async with`, or
+    `await client.close()`. It takes the same arguments as `Gatewise`, except that
+    `http_client` is an `httpx.AsyncClient`.
+    """
 
     _http_class = httpx.AsyncClient
 

@@ -47,7 +47,11 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class GatewiseError(Exception):
-    """Base of every exception the SDK raises."""
+    """Base of every exception the SDK raises; catch it to catch them all.
+
+    Attributes:
+        message: The readable message (never the API key).
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -78,7 +82,20 @@ def _without_credentials(value: object) -> object:
 
 
 class APIError(GatewiseError):
-    """The gateway answered with an HTTP error status."""
+    """The gateway answered with an HTTP error status; its subclasses say which.
+
+    Attributes:
+        status_code: The HTTP status.
+        message: The error envelope's message.
+        code: The envelope's `error.code` (e.g. `insufficient_quota`), if any.
+        type: The envelope's `error.type`, if any.
+        details: The envelope's `error.details`, if any.
+        body: The parsed error body (or its text when it is not JSON).
+        headers: The answer's headers.
+        request_id: The `X-Request-Id` header: quote it when reporting a problem.
+        trace_id: The gateway's trace id (`X-Trace-Id`), if any.
+        response: The `httpx.Response`, when there is one.
+    """
 
     def __init__(
         self,
@@ -122,15 +139,15 @@ class BadRequestError(APIError):
 
 
 class NotFoundError(BadRequestError):
-    """404."""
+    """404: the model, key, job or path does not exist."""
 
 
 class UnprocessableEntityError(BadRequestError):
-    """422."""
+    """422: the request is well-formed but its values are refused."""
 
 
 class AuthError(APIError):
-    """401 / 403."""
+    """401 / 403: the key is missing, invalid or not allowed; never retried."""
 
 
 class AuthenticationError(AuthError):
@@ -150,7 +167,7 @@ class RateLimitError(APIError):
 
 
 class ServerError(APIError):
-    """5xx."""
+    """5xx: the gateway or the provider failed; retried by default."""
 
 
 class ProviderUnavailableError(ServerError):

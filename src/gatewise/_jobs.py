@@ -122,6 +122,7 @@ class _JobBase(Generic[S]):
 
     @property
     def task_id(self) -> str:
+        """The job's id on the server (it stays valid after a timeout)."""
         return str(getattr(self.task, self._spec.id_field))
 
     @property
@@ -145,7 +146,12 @@ class _JobBase(Generic[S]):
 
 
 class Job(_JobBase[S]):
-    """A handle on a running job of `Gatewise`: status(), refresh(), wait(), cancel()."""
+    """A handle on a job running on the gateway (`client.video.submit(...)`).
+
+    `status()` and `refresh()` ask the server; `wait()` polls until the job finishes;
+    `cancel()` stops it. `task` is the last status the server sent (a `VideoTask` for
+    video jobs), `task_id` its id.
+    """
 
     def __init__(
         self, pipeline: SyncPipeline, spec: JobSpec[S], task: S, options: RequestOptions
@@ -180,8 +186,20 @@ class Job(_JobBase[S]):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         on_progress: Callable[[S], object] | None = None,
     ) -> S:
-        """Poll until the job succeeds (its final status), fails (AsyncJobFailed) or `timeout`
-        passes (AsyncJobTimeout; the job keeps running)."""
+        """Poll until the job succeeds, and return its final status.
+
+        Args:
+            timeout: Seconds to wait in all; None waits as long as it takes.
+            poll_interval: Seconds between the first polls; the interval then grows by
+                half each time, up to a cap, and a `Retry-After` header on the status
+                answer sets the next wait instead.
+            on_progress: Called with the polled status each time its status or progress
+                changes.
+
+        Raises:
+            AsyncJobFailed: The job failed or was cancelled (`.job` is its last status).
+            AsyncJobTimeout: `timeout` passed; the job keeps running on the server.
+        """
         waiter = Waiter(self._spec, timeout, poll_interval, on_progress, time.monotonic())
         delay = waiter.observe(self.task, None, time.monotonic())
         while delay is not None:
@@ -192,7 +210,10 @@ class Job(_JobBase[S]):
 
 
 class AsyncJob(_JobBase[S]):
-    """A handle on a running job of `AsyncGatewise`; cancelling the awaiting task stops polling."""
+    """A handle on a job of `AsyncGatewise`: the awaited twin of `Job`.
+
+    Cancelling the task that awaits `wait()` stops the polling (the job keeps running).
+    """
 
     def __init__(
         self, pipeline: AsyncPipeline, spec: JobSpec[S], task: S, options: RequestOptions
@@ -227,7 +248,17 @@ class AsyncJob(_JobBase[S]):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         on_progress: Callable[[S], object] | None = None,
     ) -> S:
-        """Poll until the job succeeds, fails (AsyncJobFailed) or `timeout` passes (AsyncJobTimeout)."""
+        """Poll until the job succeeds, and return its final status (see `Job.wait`).
+
+        Args:
+            timeout: Seconds to wait in all; None waits as long as it takes.
+            poll_interval: Seconds between the first polls; the interval then grows.
+            on_progress: Called with the polled status when its status or progress changes.
+
+        Raises:
+            AsyncJobFailed: The job failed or was cancelled.
+            AsyncJobTimeout: `timeout` passed; the job keeps running on the server.
+        """
         waiter = Waiter(self._spec, timeout, poll_interval, on_progress, time.monotonic())
         delay = waiter.observe(self.task, None, time.monotonic())
         while delay is not None:

@@ -31,7 +31,15 @@ class Operation(Generic[T]):
 
 
 class Page(Sequence[T]):
-    """One page of a paged list: a sequence of its items, plus `.has_more`."""
+    """One page of a paged list: a sequence of its items (iterate, `len`, index).
+
+    The resource's `iter...` method follows the pages to the end instead.
+
+    Attributes:
+        data: The items of this page.
+        has_more: Whether the server has more items after this page.
+        page: The whole answer, as its model.
+    """
 
     __slots__ = ("data", "has_more", "page")
 

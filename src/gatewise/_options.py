@@ -11,7 +11,23 @@ from ._retry import RetryConfig
 
 
 class RequestOptions(TypedDict, total=False):
-    """Keyword-only options every operation method accepts (`**options`)."""
+    """Keyword-only options every operation method accepts (`**options`), per call.
+
+    Each one left out keeps the client's setting; None is the same as leaving it out.
+
+    Attributes:
+        extra_headers: Headers added to this request (they win over the client's).
+        extra_query: Query parameters added to the URL.
+        extra_body: Fields merged into the JSON body, for parameters the SDK has no
+            argument for.
+        timeout: Seconds for each attempt, or an `httpx.Timeout`.
+        retry: A `RetryConfig` for this call (`RetryConfig(max_retries=0)`: no retry).
+        attribution: Attribution tags for this call, sent as `X-Attr-<Tag>` headers;
+            they add to and override the client's `default_attribution`.
+        stream_idle_timeout: Streams: the longest wait between two events, in seconds.
+        max_event_bytes: Streams: the largest single event accepted.
+        max_response_bytes: The largest non-streamed answer accepted.
+    """
 
     extra_headers: Mapping[str, str] | None
     extra_query: Mapping[str, object] | None

@@ -41,17 +41,21 @@ class RawResponse(Generic[T]):
 
     @property
     def status_code(self) -> int:
+        """The HTTP status."""
         return self.http_response.status_code
 
     @property
     def headers(self) -> httpx.Headers:
+        """The answer's headers (`x-request-id`, `x-trace-id`, ...)."""
         return self.http_response.headers
 
     @property
     def content(self) -> bytes:
+        """The raw body."""
         return self.http_response.content
 
     def parse(self) -> T:
+        """What the call would have returned, parsed once and then kept."""
         if self._parsed is None:
             self._parsed = (parse_response(self._decode, self.http_response),)
         return self._parsed[0]

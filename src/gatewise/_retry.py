@@ -28,7 +28,25 @@ MAX_SERVER_DELAY = 24 * 3600.0
 
 @dataclass(frozen=True)
 class RetryConfig:
-    """How failed attempts are retried: exponential backoff with jitter."""
+    """How failed attempts are retried: exponential backoff with jitter.
+
+    Give it to a client (`retry=`), to `with_options`, or to one call. The wait before
+    retry n is `initial_delay * multiplier ** (n - 1)`, spread by `jitter` and capped by
+    `max_delay`; a server's `Retry-After` (or `retry-after-ms`) replaces it when
+    `respect_retry_after` is set, still capped by `max_delay`.
+
+    Attributes:
+        max_retries: Retries after the first attempt (0: none).
+        initial_delay: Seconds before the first retry.
+        max_delay: The longest wait between two attempts, in seconds.
+        multiplier: How much longer each wait is than the one before.
+        jitter: Randomness of each wait, as a fraction of it (0.25: plus or minus 25 %).
+        max_elapsed: No retry whose wait would end later than this many seconds after
+            the first attempt; None for no bound.
+        retry_on_status: The HTTP statuses retried (connection errors and timeouts
+            always are; a 429 with an exhausted quota never is).
+        respect_retry_after: Wait as long as the server asks.
+    """
 
     max_retries: int = 2
     initial_delay: float = 0.5

@@ -401,7 +401,20 @@ def _map_transport_error(exc: httpx.HTTPError) -> Exception:
 
 
 class Stream(_StreamBase[C]):
-    """A streamed answer, iterated once; a context manager; `close()` releases the connection."""
+    """A streamed answer of `Gatewise`: the chunks of one `stream=True` call.
+
+    Iterate it once (`for chunk in stream`), or read `.text_stream` (the text deltas) or
+    `.collect()` (the whole answer). Use it as a context manager, or call `close()`, to
+    release the connection when you stop early.
+
+    A stream ends at the server's terminal event; any other end raises
+    `IncompleteStreamError`, an error event raises its `APIError` subclass, a silence
+    longer than the stream idle timeout raises `APITimeoutError`, and iterating a closed
+    stream raises `StreamClosedError`.
+
+    Attributes:
+        response: The `httpx.Response` being read.
+    """
 
     def _begin(self, response: httpx.Response) -> None:
         self._chunks = self._iterate(_Unread(response), self._reader)
@@ -462,7 +475,12 @@ class Stream(_StreamBase[C]):
     @overload
     def collect(self) -> Any: ...
     def collect(self) -> Any:
-        """Read the rest of the stream and return the accumulated answer."""
+        """Read the rest of the stream and return the accumulated answer.
+
+        Returns:
+            The `ChatCompletion` (or `Completion`) that `stream=False` would have given:
+            the text, tool calls assembled by index, `finish_reason` and `usage`.
+        """
         accumulator = ChunkAccumulator()
         for chunk in self:
             accumulator.add(chunk)
@@ -483,7 +501,14 @@ class Stream(_StreamBase[C]):
 
 
 class AsyncStream(_StreamBase[C]):
-    """A streamed answer of the async client: `async for`, `async with`, `aclose()`."""
+    """A streamed answer of `AsyncGatewise`: the async twin of `Stream`.
+
+    Iterate it with `async for`, await `.collect()`, use `async with`, or
+    `await stream.close()` (also `aclose()`). It ends and fails as `Stream` does.
+
+    Attributes:
+        response: The `httpx.Response` being read.
+    """
 
     def _begin(self, response: httpx.Response) -> None:
         self._chunks = self._iterate(_AsyncUnread(response), self._reader)

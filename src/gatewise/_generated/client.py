@@ -85,6 +85,10 @@ class SyncResources:
         """Get server information.
 
         Returns the gateway's version, served models, uptime and GPU memory.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         from .root import _GET_INFO
 
@@ -154,6 +158,10 @@ class AsyncResources:
         """Get server information.
 
         Returns the gateway's version, served models, uptime and GPU memory.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         from .root import _GET_INFO
 

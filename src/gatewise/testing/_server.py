@@ -33,8 +33,22 @@ _POLL_SECONDS = 0.005
 class MockGateway:
     """A real HTTP gateway implementing the gatewise API, in-process.
 
-    `url` and `api_key` (scope admin) are what a client needs; `faults` scripts
-    failures; `requests` lists what the gateway received.
+    `with MockGateway() as gw:` serves it from a background thread on 127.0.0.1 until
+    the block ends. `url` and `api_key` (scope admin) are what a client needs; `faults`
+    scripts failures; `requests` lists what the gateway received.
+
+    Args:
+        host: The interface to bind.
+        port: The port to bind; 0 (the default) picks a free one (see `port`).
+        api_key: The admin key clients use.
+        video_seconds: How long a video job takes from queued to succeeded.
+        slow_seconds: How long the `mock/slow` model waits before its first byte.
+        video_retry_after: A `Retry-After` (seconds) for the video status answers.
+        embedding_dimensions: The length of the embedding vectors it returns.
+
+    Attributes:
+        faults: The scripted faults (`gw.faults.add(...)`).
+        settings: The timings and sizes above.
     """
 
     def __init__(

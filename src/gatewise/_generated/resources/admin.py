@@ -96,6 +96,10 @@ class Admin(SyncAPIResource):
         """Get the dashboard.
 
         Returns a summary of traffic, cost, keys and providers.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_GET_DASHBOARD, options=options)
 
@@ -103,6 +107,10 @@ class Admin(SyncAPIResource):
         """Check gateway health.
 
         Reports whether the gateway and its providers are up; needs no API key.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_GET_HEALTH, options=options)
 
@@ -138,6 +146,10 @@ class AsyncAdmin(AsyncAPIResource):
         """Get the dashboard.
 
         Returns a summary of traffic, cost, keys and providers.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_GET_DASHBOARD, options=options)
 
@@ -145,6 +157,10 @@ class AsyncAdmin(AsyncAPIResource):
         """Check gateway health.
 
         Reports whether the gateway and its providers are up; needs no API key.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_GET_HEALTH, options=options)
 
@@ -162,6 +178,11 @@ class AdminConfig(SyncAPIResource):
         """Replace the gateway configuration.
 
         Replaces the whole configuration, creating a new version.
+
+        Args:
+            config: The configuration document.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _CREATE_CONFIG, body=omit_none({"config": config}), options=options
@@ -171,6 +192,10 @@ class AdminConfig(SyncAPIResource):
         """Clear the gateway configuration.
 
         Creates a new version whose configuration is empty.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_DELETE_CONFIG, options=options)
 
@@ -178,6 +203,10 @@ class AdminConfig(SyncAPIResource):
         """Get the gateway configuration.
 
         Returns the current configuration and its version.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_GET_CONFIG, options=options)
 
@@ -185,6 +214,10 @@ class AdminConfig(SyncAPIResource):
         """List configuration versions.
 
         Returns every configuration version with the action that made it, oldest first.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_CONFIG_HISTORY, options=options)
 
@@ -192,6 +225,11 @@ class AdminConfig(SyncAPIResource):
         """Roll the configuration back.
 
         Creates a new version equal to the given earlier version.
+
+        Args:
+            version: An earlier version number.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _ROLLBACK_CONFIG, body=omit_none({"version": version}), options=options
@@ -203,6 +241,11 @@ class AdminConfig(SyncAPIResource):
         """Update the gateway configuration.
 
         Deep-merges the given object into the configuration, creating a new version.
+
+        Args:
+            config: The configuration document.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _UPDATE_CONFIG, body=omit_none({"config": config}), options=options
@@ -222,6 +265,11 @@ class AsyncAdminConfig(AsyncAPIResource):
         """Replace the gateway configuration.
 
         Replaces the whole configuration, creating a new version.
+
+        Args:
+            config: The configuration document.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _CREATE_CONFIG, body=omit_none({"config": config}), options=options
@@ -231,6 +279,10 @@ class AsyncAdminConfig(AsyncAPIResource):
         """Clear the gateway configuration.
 
         Creates a new version whose configuration is empty.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_DELETE_CONFIG, options=options)
 
@@ -238,6 +290,10 @@ class AsyncAdminConfig(AsyncAPIResource):
         """Get the gateway configuration.
 
         Returns the current configuration and its version.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_GET_CONFIG, options=options)
 
@@ -245,6 +301,10 @@ class AsyncAdminConfig(AsyncAPIResource):
         """List configuration versions.
 
         Returns every configuration version with the action that made it, oldest first.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_CONFIG_HISTORY, options=options)
 
@@ -252,6 +312,11 @@ class AsyncAdminConfig(AsyncAPIResource):
         """Roll the configuration back.
 
         Creates a new version equal to the given earlier version.
+
+        Args:
+            version: An earlier version number.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _ROLLBACK_CONFIG, body=omit_none({"version": version}), options=options
@@ -263,6 +328,11 @@ class AsyncAdminConfig(AsyncAPIResource):
         """Update the gateway configuration.
 
         Deep-merges the given object into the configuration, creating a new version.
+
+        Args:
+            config: The configuration document.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _UPDATE_CONFIG, body=omit_none({"config": config}), options=options
@@ -290,6 +360,13 @@ class AdminKeys(SyncAPIResource):
         """Create an API key.
 
         Creates a key; the answer holds its secret `key`, which is shown only this once.
+
+        Args:
+            name: A label for the key.
+            scopes: What the key may call (default all but admin).
+            expires_at: When the key stops working; null or absent for never.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _CREATE_KEY,
@@ -301,6 +378,11 @@ class AdminKeys(SyncAPIResource):
         """Delete an API key.
 
         Deletes a key for good; it stops working at once.
+
+        Args:
+            key_id: The key's id.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_DELETE_KEY, path={"key_id": key_id}, options=options)
 
@@ -315,6 +397,13 @@ class AdminKeys(SyncAPIResource):
         """List API keys.
 
         Returns one page of API keys, newest first; secrets are never included.
+
+        Args:
+            limit: Maximum number of keys on the page.
+            offset: Number of keys to skip.
+            active: Only active (true) or only revoked (false) keys.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _LIST_KEYS,
@@ -329,7 +418,14 @@ class AdminKeys(SyncAPIResource):
         active: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[APIKey]:
-        """Iterate over every item of `list`, fetching further pages as needed."""
+        """Iterate over every item of `list`, fetching further pages as needed.
+
+        Args:
+            limit: Maximum number of keys on the page.
+            active: Only active (true) or only revoked (false) keys.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
         return self._pipeline.paginate(
             _LIST_KEYS, query=omit_none({"limit": limit, "active": active}), options=options
         )
@@ -338,6 +434,11 @@ class AdminKeys(SyncAPIResource):
         """Get an API key.
 
         Returns one key's metadata (never its secret).
+
+        Args:
+            key_id: The key's id.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_RETRIEVE_KEY, path={"key_id": key_id}, options=options)
 
@@ -345,6 +446,11 @@ class AdminKeys(SyncAPIResource):
         """Revoke an API key.
 
         Deactivates a key (it stays listed with `active` false); it stops working at once.
+
+        Args:
+            key_id: The key's id.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_REVOKE_KEY, path={"key_id": key_id}, options=options)
 
@@ -352,6 +458,11 @@ class AdminKeys(SyncAPIResource):
         """Rotate an API key.
 
         Issues a new secret for the same key id; the old secret stops working at once.
+
+        Args:
+            key_id: The key's id.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_ROTATE_KEY, path={"key_id": key_id}, options=options)
 
@@ -371,6 +482,15 @@ class AdminKeys(SyncAPIResource):
         """Update an API key.
 
         Changes the given fields of a key; omitted fields stay as they are.
+
+        Args:
+            key_id: The key's id.
+            name: A new label.
+            scopes: The new scopes, replacing the old ones.
+            expires_at: A new expiry; null for never.
+            active: Reactivate (true) or deactivate (false) the key.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _UPDATE_KEY,
@@ -394,6 +514,16 @@ class AdminKeys(SyncAPIResource):
         """Usage per API key.
 
         Returns one page of per-key request, token and cost totals.
+
+        Args:
+            limit: Maximum number of keys on the page.
+            offset: Number of keys to skip.
+            sort: Field to sort by, descending; prefix `+` for ascending (e.g. `cost_usd`,
+                `requests`, `tokens`, `last_used_at`).
+            active: Only active (true) or only revoked (false) keys.
+            since: Count only usage at or after this ISO 8601 time.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _KEY_USAGE,
@@ -412,7 +542,17 @@ class AdminKeys(SyncAPIResource):
         since: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[KeyUsage]:
-        """Iterate over every item of `usage`, fetching further pages as needed."""
+        """Iterate over every item of `usage`, fetching further pages as needed.
+
+        Args:
+            limit: Maximum number of keys on the page.
+            sort: Field to sort by, descending; prefix `+` for ascending (e.g. `cost_usd`,
+                `requests`, `tokens`, `last_used_at`).
+            active: Only active (true) or only revoked (false) keys.
+            since: Count only usage at or after this ISO 8601 time.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
         return self._pipeline.paginate(
             _KEY_USAGE,
             query=omit_none({"limit": limit, "sort": sort, "active": active, "since": since}),
@@ -441,6 +581,13 @@ class AsyncAdminKeys(AsyncAPIResource):
         """Create an API key.
 
         Creates a key; the answer holds its secret `key`, which is shown only this once.
+
+        Args:
+            name: A label for the key.
+            scopes: What the key may call (default all but admin).
+            expires_at: When the key stops working; null or absent for never.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _CREATE_KEY,
@@ -452,6 +599,11 @@ class AsyncAdminKeys(AsyncAPIResource):
         """Delete an API key.
 
         Deletes a key for good; it stops working at once.
+
+        Args:
+            key_id: The key's id.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_DELETE_KEY, path={"key_id": key_id}, options=options)
 
@@ -466,6 +618,13 @@ class AsyncAdminKeys(AsyncAPIResource):
         """List API keys.
 
         Returns one page of API keys, newest first; secrets are never included.
+
+        Args:
+            limit: Maximum number of keys on the page.
+            offset: Number of keys to skip.
+            active: Only active (true) or only revoked (false) keys.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _LIST_KEYS,
@@ -480,7 +639,14 @@ class AsyncAdminKeys(AsyncAPIResource):
         active: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[APIKey]:
-        """Iterate over every item of `list`, fetching further pages as needed."""
+        """Iterate over every item of `list`, fetching further pages as needed.
+
+        Args:
+            limit: Maximum number of keys on the page.
+            active: Only active (true) or only revoked (false) keys.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
         return self._pipeline.paginate(
             _LIST_KEYS, query=omit_none({"limit": limit, "active": active}), options=options
         )
@@ -489,6 +655,11 @@ class AsyncAdminKeys(AsyncAPIResource):
         """Get an API key.
 
         Returns one key's metadata (never its secret).
+
+        Args:
+            key_id: The key's id.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_RETRIEVE_KEY, path={"key_id": key_id}, options=options)
 
@@ -496,6 +667,11 @@ class AsyncAdminKeys(AsyncAPIResource):
         """Revoke an API key.
 
         Deactivates a key (it stays listed with `active` false); it stops working at once.
+
+        Args:
+            key_id: The key's id.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_REVOKE_KEY, path={"key_id": key_id}, options=options)
 
@@ -503,6 +679,11 @@ class AsyncAdminKeys(AsyncAPIResource):
         """Rotate an API key.
 
         Issues a new secret for the same key id; the old secret stops working at once.
+
+        Args:
+            key_id: The key's id.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_ROTATE_KEY, path={"key_id": key_id}, options=options)
 
@@ -522,6 +703,15 @@ class AsyncAdminKeys(AsyncAPIResource):
         """Update an API key.
 
         Changes the given fields of a key; omitted fields stay as they are.
+
+        Args:
+            key_id: The key's id.
+            name: A new label.
+            scopes: The new scopes, replacing the old ones.
+            expires_at: A new expiry; null for never.
+            active: Reactivate (true) or deactivate (false) the key.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _UPDATE_KEY,
@@ -545,6 +735,16 @@ class AsyncAdminKeys(AsyncAPIResource):
         """Usage per API key.
 
         Returns one page of per-key request, token and cost totals.
+
+        Args:
+            limit: Maximum number of keys on the page.
+            offset: Number of keys to skip.
+            sort: Field to sort by, descending; prefix `+` for ascending (e.g. `cost_usd`,
+                `requests`, `tokens`, `last_used_at`).
+            active: Only active (true) or only revoked (false) keys.
+            since: Count only usage at or after this ISO 8601 time.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _KEY_USAGE,
@@ -563,7 +763,17 @@ class AsyncAdminKeys(AsyncAPIResource):
         since: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[KeyUsage]:
-        """Iterate over every item of `usage`, fetching further pages as needed."""
+        """Iterate over every item of `usage`, fetching further pages as needed.
+
+        Args:
+            limit: Maximum number of keys on the page.
+            sort: Field to sort by, descending; prefix `+` for ascending (e.g. `cost_usd`,
+                `requests`, `tokens`, `last_used_at`).
+            active: Only active (true) or only revoked (false) keys.
+            since: Count only usage at or after this ISO 8601 time.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
         return self._pipeline.paginate(
             _KEY_USAGE,
             query=omit_none({"limit": limit, "sort": sort, "active": active, "since": since}),
@@ -588,6 +798,12 @@ class AdminLogs(SyncAPIResource):
         """Delete request logs.
 
         Deletes log entries, all of them or only those older than `before` and/or of one stage.
+
+        Args:
+            before: Delete only entries before this ISO 8601 time.
+            stage: Delete only entries of this pipeline stage.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _DELETE_LOGS, query=omit_none({"before": before, "stage": stage}), options=options
@@ -607,6 +823,16 @@ class AdminLogs(SyncAPIResource):
         """List request logs.
 
         Returns one page of request log entries, newest first.
+
+        Args:
+            limit: Maximum number of entries on the page.
+            offset: Number of entries to skip.
+            stage: Only entries of this pipeline stage.
+            provider: Only entries served by this provider.
+            model: Only entries for this model.
+            since: Only entries at or after this ISO 8601 time.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _LIST_LOGS,
@@ -633,7 +859,17 @@ class AdminLogs(SyncAPIResource):
         since: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> Iterator[LogEntry]:
-        """Iterate over every item of `list`, fetching further pages as needed."""
+        """Iterate over every item of `list`, fetching further pages as needed.
+
+        Args:
+            limit: Maximum number of entries on the page.
+            stage: Only entries of this pipeline stage.
+            provider: Only entries served by this provider.
+            model: Only entries for this model.
+            since: Only entries at or after this ISO 8601 time.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
         return self._pipeline.paginate(
             _LIST_LOGS,
             query=omit_none(
@@ -660,6 +896,14 @@ class AdminLogs(SyncAPIResource):
 
         Totals requests, tokens, cost and errors, optionally grouped by dimensions such as
         provider, model or `attr.<tag>`.
+
+        Args:
+            since: Count only entries at or after this ISO 8601 time.
+            limit: Maximum number of groups, largest first.
+            group_by: Comma-separated dimensions to group by, e.g. `provider`, `model`,
+                `key_id`, `stage`, `status_code`, `attr.team`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _LOG_STATS,
@@ -685,6 +929,12 @@ class AsyncAdminLogs(AsyncAPIResource):
         """Delete request logs.
 
         Deletes log entries, all of them or only those older than `before` and/or of one stage.
+
+        Args:
+            before: Delete only entries before this ISO 8601 time.
+            stage: Delete only entries of this pipeline stage.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _DELETE_LOGS, query=omit_none({"before": before, "stage": stage}), options=options
@@ -704,6 +954,16 @@ class AsyncAdminLogs(AsyncAPIResource):
         """List request logs.
 
         Returns one page of request log entries, newest first.
+
+        Args:
+            limit: Maximum number of entries on the page.
+            offset: Number of entries to skip.
+            stage: Only entries of this pipeline stage.
+            provider: Only entries served by this provider.
+            model: Only entries for this model.
+            since: Only entries at or after this ISO 8601 time.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _LIST_LOGS,
@@ -730,7 +990,17 @@ class AsyncAdminLogs(AsyncAPIResource):
         since: str | None = None,
         **options: Unpack[RequestOptions],
     ) -> AsyncIterator[LogEntry]:
-        """Iterate over every item of `list`, fetching further pages as needed."""
+        """Iterate over every item of `list`, fetching further pages as needed.
+
+        Args:
+            limit: Maximum number of entries on the page.
+            stage: Only entries of this pipeline stage.
+            provider: Only entries served by this provider.
+            model: Only entries for this model.
+            since: Only entries at or after this ISO 8601 time.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
         return self._pipeline.paginate(
             _LIST_LOGS,
             query=omit_none(
@@ -757,6 +1027,14 @@ class AsyncAdminLogs(AsyncAPIResource):
 
         Totals requests, tokens, cost and errors, optionally grouped by dimensions such as
         provider, model or `attr.<tag>`.
+
+        Args:
+            since: Count only entries at or after this ISO 8601 time.
+            limit: Maximum number of groups, largest first.
+            group_by: Comma-separated dimensions to group by, e.g. `provider`, `model`,
+                `key_id`, `stage`, `status_code`, `attr.team`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _LOG_STATS,
@@ -776,6 +1054,10 @@ class AdminPlugins(SyncAPIResource):
         """List plugins.
 
         Lists the gateway's plugins, their pipeline stage and whether they are enabled.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_LIST_PLUGINS, options=options)
 
@@ -791,6 +1073,10 @@ class AsyncAdminPlugins(AsyncAPIResource):
         """List plugins.
 
         Lists the gateway's plugins, their pipeline stage and whether they are enabled.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_LIST_PLUGINS, options=options)
 
@@ -806,6 +1092,10 @@ class AdminProviders(SyncAPIResource):
         """List providers.
 
         Lists the configured upstream providers with their health and models.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_LIST_PROVIDERS, options=options)
 
@@ -821,6 +1111,10 @@ class AsyncAdminProviders(AsyncAPIResource):
         """List providers.
 
         Lists the configured upstream providers with their health and models.
+
+        Args:
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(_LIST_PROVIDERS, options=options)
 

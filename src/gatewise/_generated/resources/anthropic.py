@@ -136,6 +136,23 @@ class AnthropicMessages(SyncAPIResource):
 
         Passes a request in Anthropic's Messages API format to an Anthropic model; streams named
         events when `stream` is true.
+
+        Args:
+            model: An Anthropic model id, e.g. `claude-3-5-sonnet-20241022` (no `anthropic/`
+                prefix).
+            messages: The conversation, alternating user and assistant turns.
+            max_tokens: Maximum number of tokens to generate.
+            system: The system prompt, as text or text blocks.
+            stop_sequences: Sequences at which generation stops.
+            temperature: Sampling temperature, 0 to 1.
+            top_p: Nucleus sampling probability mass.
+            top_k: Sample only from the k most likely tokens.
+            tools: Tools the model may use.
+            tool_choice: Whether and which tool the model must use.
+            metadata: Metadata of an Anthropic request.
+            stream: Stream the answer as server-sent AnthropicStreamEvent events.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         body = omit_none(
             {
@@ -242,6 +259,23 @@ class AsyncAnthropicMessages(AsyncAPIResource):
 
         Passes a request in Anthropic's Messages API format to an Anthropic model; streams named
         events when `stream` is true.
+
+        Args:
+            model: An Anthropic model id, e.g. `claude-3-5-sonnet-20241022` (no `anthropic/`
+                prefix).
+            messages: The conversation, alternating user and assistant turns.
+            max_tokens: Maximum number of tokens to generate.
+            system: The system prompt, as text or text blocks.
+            stop_sequences: Sequences at which generation stops.
+            temperature: Sampling temperature, 0 to 1.
+            top_p: Nucleus sampling probability mass.
+            top_k: Sample only from the k most likely tokens.
+            tools: Tools the model may use.
+            tool_choice: Whether and which tool the model must use.
+            metadata: Metadata of an Anthropic request.
+            stream: Stream the answer as server-sent AnthropicStreamEvent events.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         body = omit_none(
             {

@@ -177,6 +177,39 @@ class ChatCompletions(SyncAPIResource):
 
         Generates the next assistant message for a conversation; streams chunks as server-sent
         events when `stream` is true.
+
+        Args:
+            model: A routed name (`gpt-4o`), a `provider/model` id (`openai/gpt-4o`) or a
+                configured alias.
+            messages: The conversation so far.
+            stream: Stream the answer as server-sent ChatCompletionChunk events.
+            temperature: Sampling temperature; higher is more random.
+            max_tokens: Maximum number of tokens to generate.
+            max_completion_tokens: Maximum number of completion tokens, reasoning included
+                (newer OpenAI models).
+            top_p: Nucleus sampling probability mass.
+            top_k: Sample only from the k most likely tokens (providers that support it).
+            frequency_penalty: Penalise tokens by how often they already appeared.
+            presence_penalty: Penalise tokens that already appeared at all.
+            stop: Up to four sequences at which generation stops.
+            tools: Functions the model may call.
+            tool_choice: Whether and which tool the model must call.
+            response_format: The format the answer must have.
+            seed: Seed for best-effort deterministic sampling.
+            n: Number of choices to generate.
+            user: An end-user id, for abuse monitoring.
+            parallel_tool_calls: Allow several tool calls in one answer.
+            logprobs: Return log probabilities of the output tokens.
+            top_logprobs: Number of most likely tokens to return per position (needs
+                `logprobs`).
+            stream_options: Options for streamed answers.
+            template_id: Gateway prompt template to render into the messages.
+            template_variables: Values for the template's variables.
+            route_tag: Gateway routing tag selecting a routing rule.
+            fallbacks: Models to try in order when `model` fails retryably (a fallback
+                chain); `model` may also be an alias of the client's `models`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         body = omit_none(
             {
@@ -353,6 +386,39 @@ class AsyncChatCompletions(AsyncAPIResource):
 
         Generates the next assistant message for a conversation; streams chunks as server-sent
         events when `stream` is true.
+
+        Args:
+            model: A routed name (`gpt-4o`), a `provider/model` id (`openai/gpt-4o`) or a
+                configured alias.
+            messages: The conversation so far.
+            stream: Stream the answer as server-sent ChatCompletionChunk events.
+            temperature: Sampling temperature; higher is more random.
+            max_tokens: Maximum number of tokens to generate.
+            max_completion_tokens: Maximum number of completion tokens, reasoning included
+                (newer OpenAI models).
+            top_p: Nucleus sampling probability mass.
+            top_k: Sample only from the k most likely tokens (providers that support it).
+            frequency_penalty: Penalise tokens by how often they already appeared.
+            presence_penalty: Penalise tokens that already appeared at all.
+            stop: Up to four sequences at which generation stops.
+            tools: Functions the model may call.
+            tool_choice: Whether and which tool the model must call.
+            response_format: The format the answer must have.
+            seed: Seed for best-effort deterministic sampling.
+            n: Number of choices to generate.
+            user: An end-user id, for abuse monitoring.
+            parallel_tool_calls: Allow several tool calls in one answer.
+            logprobs: Return log probabilities of the output tokens.
+            top_logprobs: Number of most likely tokens to return per position (needs
+                `logprobs`).
+            stream_options: Options for streamed answers.
+            template_id: Gateway prompt template to render into the messages.
+            template_variables: Values for the template's variables.
+            route_tag: Gateway routing tag selecting a routing rule.
+            fallbacks: Models to try in order when `model` fails retryably (a fallback
+                chain); `model` may also be an alias of the client's `models`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         body = omit_none(
             {

@@ -125,6 +125,29 @@ class Completions(SyncAPIResource):
 
         Continues a prompt (legacy completions API); streams chunks as server-sent events when
         `stream` is true.
+
+        Args:
+            model: A routed name, a `provider/model` id or a configured alias.
+            prompt: The prompt, or several prompts.
+            stream: Stream the answer as server-sent CompletionChunk events.
+            max_tokens: Maximum number of tokens to generate.
+            temperature: Sampling temperature; higher is more random.
+            top_p: Nucleus sampling probability mass.
+            top_k: Sample only from the k most likely tokens (providers that support it).
+            frequency_penalty: Penalise tokens by how often they already appeared.
+            presence_penalty: Penalise tokens that already appeared at all.
+            stop: Sequences at which generation stops.
+            n: Number of choices to generate.
+            seed: Seed for best-effort deterministic sampling.
+            user: An end-user id, for abuse monitoring.
+            echo: Repeat the prompt before the completion.
+            logprobs: Return log probabilities of this many most likely tokens.
+            suffix: Text that follows the completion (insert mode).
+            stream_options: Options for streamed answers.
+            fallbacks: Models to try in order when `model` fails retryably (a fallback
+                chain); `model` may also be an alias of the client's `models`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         body = omit_none(
             {
@@ -262,6 +285,29 @@ class AsyncCompletions(AsyncAPIResource):
 
         Continues a prompt (legacy completions API); streams chunks as server-sent events when
         `stream` is true.
+
+        Args:
+            model: A routed name, a `provider/model` id or a configured alias.
+            prompt: The prompt, or several prompts.
+            stream: Stream the answer as server-sent CompletionChunk events.
+            max_tokens: Maximum number of tokens to generate.
+            temperature: Sampling temperature; higher is more random.
+            top_p: Nucleus sampling probability mass.
+            top_k: Sample only from the k most likely tokens (providers that support it).
+            frequency_penalty: Penalise tokens by how often they already appeared.
+            presence_penalty: Penalise tokens that already appeared at all.
+            stop: Sequences at which generation stops.
+            n: Number of choices to generate.
+            seed: Seed for best-effort deterministic sampling.
+            user: An end-user id, for abuse monitoring.
+            echo: Repeat the prompt before the completion.
+            logprobs: Return log probabilities of this many most likely tokens.
+            suffix: Text that follows the completion (insert mode).
+            stream_options: Options for streamed answers.
+            fallbacks: Models to try in order when `model` fails retryably (a fallback
+                chain); `model` may also be an alias of the client's `models`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         body = omit_none(
             {

@@ -36,6 +36,19 @@ class Embeddings(SyncAPIResource):
         """Create embeddings.
 
         Embeds one text or a batch of texts (or token arrays) into vectors.
+
+        Args:
+            model: A routed name, a `provider/model` id or a configured alias.
+            input: A text, a list of texts, or a list of token arrays.
+            encoding_format: Vectors as JSON floats or as base64 little-endian float32 (the
+                SDK always returns floats).
+            dimensions: Shorten the vectors to this many dimensions (models that support
+                it).
+            user: An end-user id, for abuse monitoring.
+            fallbacks: Models to try in order when `model` fails retryably (a fallback
+                chain); `model` may also be an alias of the client's `models`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _CREATE_EMBEDDING,
@@ -74,6 +87,19 @@ class AsyncEmbeddings(AsyncAPIResource):
         """Create embeddings.
 
         Embeds one text or a batch of texts (or token arrays) into vectors.
+
+        Args:
+            model: A routed name, a `provider/model` id or a configured alias.
+            input: A text, a list of texts, or a list of token arrays.
+            encoding_format: Vectors as JSON floats or as base64 little-endian float32 (the
+                SDK always returns floats).
+            dimensions: Shorten the vectors to this many dimensions (models that support
+                it).
+            user: An end-user id, for abuse monitoring.
+            fallbacks: Models to try in order when `model` fails retryably (a fallback
+                chain); `model` may also be an alias of the client's `models`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _CREATE_EMBEDDING,

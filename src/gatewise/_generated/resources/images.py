@@ -42,6 +42,20 @@ class Images(SyncAPIResource):
 
         Edits an uploaded image according to a prompt, optionally limited to the transparent
         area of a mask.
+
+        Args:
+            model: A routed name, a `provider/model` id or a configured alias.
+            image: The PNG image to edit.
+            prompt: The edit to make.
+            mask: A PNG whose transparent pixels mark where to edit.
+            n: Number of images.
+            size: Image size, e.g. `512x512`.
+            response_format: Return URLs or base64-encoded image data.
+            user: An end-user id, for abuse monitoring.
+            fallbacks: Models to try in order when `model` fails retryably (a fallback
+                chain); `model` may also be an alias of the client's `models`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _EDIT_IMAGE,
@@ -77,6 +91,20 @@ class Images(SyncAPIResource):
         """Generate images.
 
         Creates images from a text prompt.
+
+        Args:
+            model: A routed name, a `provider/model` id or a configured alias.
+            prompt: What to draw.
+            n: Number of images.
+            size: Image size, e.g. `1024x1024`, `1792x1024`.
+            quality: Quality, e.g. `standard` or `hd`.
+            response_format: Return URLs or base64-encoded image data.
+            style: Style, e.g. `vivid` or `natural`.
+            user: An end-user id, for abuse monitoring.
+            fallbacks: Models to try in order when `model` fails retryably (a fallback
+                chain); `model` may also be an alias of the client's `models`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _CREATE_IMAGE,
@@ -122,6 +150,20 @@ class AsyncImages(AsyncAPIResource):
 
         Edits an uploaded image according to a prompt, optionally limited to the transparent
         area of a mask.
+
+        Args:
+            model: A routed name, a `provider/model` id or a configured alias.
+            image: The PNG image to edit.
+            prompt: The edit to make.
+            mask: A PNG whose transparent pixels mark where to edit.
+            n: Number of images.
+            size: Image size, e.g. `512x512`.
+            response_format: Return URLs or base64-encoded image data.
+            user: An end-user id, for abuse monitoring.
+            fallbacks: Models to try in order when `model` fails retryably (a fallback
+                chain); `model` may also be an alias of the client's `models`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _EDIT_IMAGE,
@@ -157,6 +199,20 @@ class AsyncImages(AsyncAPIResource):
         """Generate images.
 
         Creates images from a text prompt.
+
+        Args:
+            model: A routed name, a `provider/model` id or a configured alias.
+            prompt: What to draw.
+            n: Number of images.
+            size: Image size, e.g. `1024x1024`, `1792x1024`.
+            quality: Quality, e.g. `standard` or `hd`.
+            response_format: Return URLs or base64-encoded image data.
+            style: Style, e.g. `vivid` or `natural`.
+            user: An end-user id, for abuse monitoring.
+            fallbacks: Models to try in order when `model` fails retryably (a fallback
+                chain); `model` may also be an alias of the client's `models`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _CREATE_IMAGE,

@@ -34,6 +34,13 @@ class Models(SyncAPIResource):
 
         Lists the models the gateway can route to, optionally filtered by provider and
         capability.
+
+        Args:
+            provider: Only models of this provider, e.g. `openai`.
+            capability: Only models with this capability, e.g. `chat`, `embeddings`,
+                `images`, `video`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _LIST_MODELS,
@@ -45,6 +52,11 @@ class Models(SyncAPIResource):
         """Get a model.
 
         Returns one model by id; an id holding `/` is percent-encoded (`openai%2Fgpt-4o`).
+
+        Args:
+            model_id: A plain model name (`gpt-4o`) or a `provider/model` id.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_RETRIEVE_MODEL, path={"model_id": model_id}, options=options)
 
@@ -54,6 +66,11 @@ class Models(SyncAPIResource):
         """Search models.
 
         Finds models whose id, provider or owner contains the search text (case-insensitive).
+
+        Args:
+            query: The text to search for, e.g. `claude`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(
             _SEARCH_MODELS, query=omit_none({"q": query}), options=options
@@ -78,6 +95,13 @@ class AsyncModels(AsyncAPIResource):
 
         Lists the models the gateway can route to, optionally filtered by provider and
         capability.
+
+        Args:
+            provider: Only models of this provider, e.g. `openai`.
+            capability: Only models with this capability, e.g. `chat`, `embeddings`,
+                `images`, `video`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _LIST_MODELS,
@@ -89,6 +113,11 @@ class AsyncModels(AsyncAPIResource):
         """Get a model.
 
         Returns one model by id; an id holding `/` is percent-encoded (`openai%2Fgpt-4o`).
+
+        Args:
+            model_id: A plain model name (`gpt-4o`) or a `provider/model` id.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _RETRIEVE_MODEL, path={"model_id": model_id}, options=options
@@ -102,6 +131,11 @@ class AsyncModels(AsyncAPIResource):
         """Search models.
 
         Finds models whose id, provider or owner contains the search text (case-insensitive).
+
+        Args:
+            query: The text to search for, e.g. `claude`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _SEARCH_MODELS, query=omit_none({"q": query}), options=options

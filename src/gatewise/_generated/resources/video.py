@@ -35,6 +35,11 @@ class Video(SyncAPIResource):
         """Cancel a video job.
 
         Cancels a queued or running job; a job that has already finished is returned unchanged.
+
+        Args:
+            task_id: The job's id, as returned by `POST /v1/videos`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_CANCEL_VIDEO, path={"task_id": task_id}, options=options)
 
@@ -43,6 +48,11 @@ class Video(SyncAPIResource):
 
         Returns the job's current status and progress, and its URL once it has succeeded; may
         carry `Retry-After` to pace polling.
+
+        Args:
+            task_id: The job's id, as returned by `POST /v1/videos`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return self._pipeline.request(_RETRIEVE_VIDEO, path={"task_id": task_id}, options=options)
 
@@ -62,6 +72,17 @@ class Video(SyncAPIResource):
 
         Starts an asynchronous video job; poll `GET /v1/videos/{task_id}` until its status is
         final.
+
+        Args:
+            model: A video model, e.g. `byteplus/seedance`.
+            prompt: What the video shows.
+            seconds: Length of the video in seconds.
+            resolution: Resolution, e.g. `720p` or `1080p`.
+            image_url: A first-frame image (https or `data:` URL), for image-to-video.
+            seed: Seed for best-effort deterministic generation.
+            aspect_ratio: Aspect ratio, e.g. `16:9`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         body = omit_none(
             {
@@ -93,7 +114,25 @@ class Video(SyncAPIResource):
         poll_interval: float = 2.0,
         **options: Unpack[RequestOptions],
     ) -> VideoTask:
-        """Submit the job and wait until it finishes: see Job.wait."""
+        """Submit the job (`submit`) and wait until it finishes: see Job.wait.
+
+        Args:
+            model: A video model, e.g. `byteplus/seedance`.
+            prompt: What the video shows.
+            seconds: Length of the video in seconds.
+            resolution: Resolution, e.g. `720p` or `1080p`.
+            image_url: A first-frame image (https or `data:` URL), for image-to-video.
+            seed: Seed for best-effort deterministic generation.
+            aspect_ratio: Aspect ratio, e.g. `16:9`.
+            on_progress: Called with the polled status each time its status or progress
+                changes.
+            wait_timeout: Seconds to wait in all; then AsyncJobTimeout (the job keeps
+                running).
+            poll_interval: Seconds between the first polls; the interval then grows, and the
+                server's Retry-After wins.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
         Job.check_wait(wait_timeout, poll_interval=poll_interval, on_progress=on_progress)
         job = self.submit(
             model=model,
@@ -119,6 +158,11 @@ class AsyncVideo(AsyncAPIResource):
         """Cancel a video job.
 
         Cancels a queued or running job; a job that has already finished is returned unchanged.
+
+        Args:
+            task_id: The job's id, as returned by `POST /v1/videos`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _CANCEL_VIDEO, path={"task_id": task_id}, options=options
@@ -129,6 +173,11 @@ class AsyncVideo(AsyncAPIResource):
 
         Returns the job's current status and progress, and its URL once it has succeeded; may
         carry `Retry-After` to pace polling.
+
+        Args:
+            task_id: The job's id, as returned by `POST /v1/videos`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         return await self._pipeline.request(
             _RETRIEVE_VIDEO, path={"task_id": task_id}, options=options
@@ -150,6 +199,17 @@ class AsyncVideo(AsyncAPIResource):
 
         Starts an asynchronous video job; poll `GET /v1/videos/{task_id}` until its status is
         final.
+
+        Args:
+            model: A video model, e.g. `byteplus/seedance`.
+            prompt: What the video shows.
+            seconds: Length of the video in seconds.
+            resolution: Resolution, e.g. `720p` or `1080p`.
+            image_url: A first-frame image (https or `data:` URL), for image-to-video.
+            seed: Seed for best-effort deterministic generation.
+            aspect_ratio: Aspect ratio, e.g. `16:9`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
         """
         body = omit_none(
             {
@@ -181,7 +241,25 @@ class AsyncVideo(AsyncAPIResource):
         poll_interval: float = 2.0,
         **options: Unpack[RequestOptions],
     ) -> VideoTask:
-        """Submit the job and wait until it finishes: see AsyncJob.wait."""
+        """Submit the job (`submit`) and wait until it finishes: see AsyncJob.wait.
+
+        Args:
+            model: A video model, e.g. `byteplus/seedance`.
+            prompt: What the video shows.
+            seconds: Length of the video in seconds.
+            resolution: Resolution, e.g. `720p` or `1080p`.
+            image_url: A first-frame image (https or `data:` URL), for image-to-video.
+            seed: Seed for best-effort deterministic generation.
+            aspect_ratio: Aspect ratio, e.g. `16:9`.
+            on_progress: Called with the polled status each time its status or progress
+                changes.
+            wait_timeout: Seconds to wait in all; then AsyncJobTimeout (the job keeps
+                running).
+            poll_interval: Seconds between the first polls; the interval then grows, and the
+                server's Retry-After wins.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
         AsyncJob.check_wait(wait_timeout, poll_interval=poll_interval, on_progress=on_progress)
         job = await self.submit(
             model=model,
