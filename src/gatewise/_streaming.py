@@ -7,10 +7,10 @@ ends before its terminal event raises IncompleteStreamError, never ends quietly.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import itertools
 import socket
+import sys
 import time
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
@@ -35,6 +35,8 @@ from ._parsing import validation_error
 from ._sse import ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
+    from asyncio import AbstractEventLoop, Task
+
     from pydantic import BaseModel
 
     from ._generated.models import ChatCompletion, ChatCompletionChunk, Completion, CompletionChunk
@@ -364,9 +366,8 @@ class _AsyncUnread(_Unread):
     __slots__ = ()
 
     def _release(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        loop = _running_loop()
+        if loop is None:
             # No loop, so nothing can be awaited: shutting the socket down (a system call, no
             # I/O on a loop) ends the connection for the server; the rest goes with its client.
             network = self.response.extensions.get("network_stream")
@@ -380,7 +381,19 @@ class _AsyncUnread(_Unread):
         task.add_done_callback(_CLOSING.discard)
 
 
-_CLOSING: set[asyncio.Task[None]] = set()
+_CLOSING: set[Task[None]] = set()
+
+
+def _running_loop() -> AbstractEventLoop | None:
+    # asyncio is not imported at the top (~20 ms): when no one has imported it, no loop runs.
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return None
+    try:
+        loop: AbstractEventLoop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    return loop
 
 
 def _drain(body: Iterator[bytes]) -> None:
