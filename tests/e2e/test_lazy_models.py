@@ -25,6 +25,7 @@ steps = {{}}
 import gatewise
 client = gatewise.Gatewise(api_key={key!r}, base_url={url!r}, max_retries=0)
 steps["import"] = loaded()
+steps["asyncio"] = ["asyncio"] if "asyncio" in sys.modules else []
 answer = client.chat.completions.create(
     model="openai/gpt-4o", messages=[{{"role": "user", "content": "hi"}}]
 )
@@ -50,6 +51,7 @@ def test_a_chat_call_builds_the_chat_models_and_no_others(gateway: MockGateway) 
     steps = run_fresh(gateway)
 
     assert steps["import"] == []  # `import gatewise` builds no model at all
+    assert steps["asyncio"] == []  # nor imports asyncio (~20 ms), which a sync client never needs
     assert f"{MODELS}.chat" in steps["chat"]
     for module in ("admin", "anthropic", "embeddings", "images", "models", "video", "other"):
         assert f"{MODELS}.{module}" not in steps["chat"]
