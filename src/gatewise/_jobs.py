@@ -1,13 +1,15 @@
 """Polled jobs (video generation): a handle on a server-side task, and waiting for it.
 
-`JobSpec` comes from the spec's job extension (status and cancel operations, which
-states are final), so a new polled operation needs no hand-written code. `Waiter` is
+`JobSpec` comes from the spec's job extension (status and cancel operations, each
+status value classified as pending, succeeded or failed), so a new polled operation needs
+no hand-written code. `Waiter` is
 the pure part of waiting (backoff, deadline, progress changes, final states); `Job`
 and `AsyncJob` only poll and sleep.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ class JobSpec(Generic[S]):
     poll: Operation[S]
     cancel: Operation[S]
     id_field: str
+    pending: frozenset[str]
     succeeded: frozenset[str]
     failed: frozenset[str]
     status_field: str = "status"
@@ -59,7 +62,11 @@ def check_wait(
 
 
 class Waiter(Generic[S]):
-    """The decisions of one wait (pure): after each polled status, return, raise, or sleep."""
+    """The decisions of one wait: after each polled status, return, raise, or sleep.
+
+    A status the spec does not classify (a newer server's) counts as pending: the wait
+    goes on, and says so once on `logger`.
+    """
 
     def __init__(
         self,
@@ -68,9 +75,12 @@ class Waiter(Generic[S]):
         poll_interval: float,
         on_progress: Callable[[S], object] | None,
         now: float,
+        logger: logging.Logger,
     ) -> None:
         check_wait(timeout, poll_interval=poll_interval, on_progress=on_progress)
         self._spec = spec
+        self._logger = logger
+        self._unknown: set[object] = set()
         self._timeout = timeout
         self._deadline = None if timeout is None else now + timeout
         self._interval = poll_interval
@@ -99,6 +109,14 @@ class Waiter(Generic[S]):
                 f"job {getattr(task, spec.id_field, '?')} {status}: {message}",
                 job=task,
                 error=error,
+            )
+        if status not in spec.pending and status not in self._unknown:
+            self._unknown.add(status)
+            self._logger.warning(
+                "job %s has the status %r, which this version of gatewise does not know; "
+                "waiting on as if it were pending",
+                getattr(task, spec.id_field, "?"),
+                status,
             )
         delay = self._interval if retry_after is None else max(retry_after, 0.0)
         self._interval = min(self._interval * POLL_GROWTH, self._cap)
@@ -200,7 +218,14 @@ class Job(_JobBase[S]):
             AsyncJobFailed: The job failed or was cancelled (`.job` is its last status).
             AsyncJobTimeout: `timeout` passed; the job keeps running on the server.
         """
-        waiter = Waiter(self._spec, timeout, poll_interval, on_progress, time.monotonic())
+        waiter = Waiter(
+            self._spec,
+            timeout,
+            poll_interval,
+            on_progress,
+            time.monotonic(),
+            self._pipeline.config.logger,
+        )
         delay = waiter.observe(self.task, None, time.monotonic())
         while delay is not None:
             time.sleep(delay)
@@ -259,7 +284,14 @@ class AsyncJob(_JobBase[S]):
             AsyncJobFailed: The job failed or was cancelled.
             AsyncJobTimeout: `timeout` passed; the job keeps running on the server.
         """
-        waiter = Waiter(self._spec, timeout, poll_interval, on_progress, time.monotonic())
+        waiter = Waiter(
+            self._spec,
+            timeout,
+            poll_interval,
+            on_progress,
+            time.monotonic(),
+            self._pipeline.config.logger,
+        )
         delay = waiter.observe(self.task, None, time.monotonic())
         while delay is not None:
             await anyio.sleep(delay)

@@ -23,6 +23,7 @@ _CREATE_VIDEO_JOB = JobSpec(
     _RETRIEVE_VIDEO,
     _CANCEL_VIDEO,
     "task_id",
+    frozenset({"queued", "running"}),
     frozenset({"succeeded"}),
     frozenset({"cancelled", "failed"}),
 )
