@@ -133,10 +133,13 @@ class Waiter(Generic[S]):
 
 
 class _JobBase(Generic[S]):
-    def __init__(self, spec: JobSpec[S], task: S, options: RequestOptions) -> None:
+    def __init__(
+        self, spec: JobSpec[S], task: S, options: RequestOptions, logger: logging.Logger
+    ) -> None:
         self._spec = spec
         self.task = task
         self._options = options
+        self._logger = logger
 
     @property
     def task_id(self) -> str:
@@ -150,6 +153,13 @@ class _JobBase(Generic[S]):
 
     # The generated wait methods check their arguments with it before submitting the job.
     check_wait = staticmethod(check_wait)
+
+    def _waiter(
+        self, timeout: float | None, poll_interval: float, on_progress: Callable[[S], object] | None
+    ) -> Waiter[S]:
+        return Waiter(
+            self._spec, timeout, poll_interval, on_progress, time.monotonic(), self._logger
+        )
 
     def _path(self) -> dict[str, object]:
         return {self._spec.id_field: self.task_id}
@@ -174,7 +184,7 @@ class Job(_JobBase[S]):
     def __init__(
         self, pipeline: SyncPipeline, spec: JobSpec[S], task: S, options: RequestOptions
     ) -> None:
-        super().__init__(spec, task, options)
+        super().__init__(spec, task, options, pipeline.config.logger)
         self._pipeline = pipeline
 
     def _poll(self) -> float | None:
@@ -218,14 +228,7 @@ class Job(_JobBase[S]):
             AsyncJobFailed: The job failed or was cancelled (`.job` is its last status).
             AsyncJobTimeout: `timeout` passed; the job keeps running on the server.
         """
-        waiter = Waiter(
-            self._spec,
-            timeout,
-            poll_interval,
-            on_progress,
-            time.monotonic(),
-            self._pipeline.config.logger,
-        )
+        waiter = self._waiter(timeout, poll_interval, on_progress)
         delay = waiter.observe(self.task, None, time.monotonic())
         while delay is not None:
             time.sleep(delay)
@@ -243,7 +246,7 @@ class AsyncJob(_JobBase[S]):
     def __init__(
         self, pipeline: AsyncPipeline, spec: JobSpec[S], task: S, options: RequestOptions
     ) -> None:
-        super().__init__(spec, task, options)
+        super().__init__(spec, task, options, pipeline.config.logger)
         self._pipeline = pipeline
 
     async def _poll(self) -> float | None:
@@ -284,14 +287,7 @@ class AsyncJob(_JobBase[S]):
             AsyncJobFailed: The job failed or was cancelled.
             AsyncJobTimeout: `timeout` passed; the job keeps running on the server.
         """
-        waiter = Waiter(
-            self._spec,
-            timeout,
-            poll_interval,
-            on_progress,
-            time.monotonic(),
-            self._pipeline.config.logger,
-        )
+        waiter = self._waiter(timeout, poll_interval, on_progress)
         delay = waiter.observe(self.task, None, time.monotonic())
         while delay is not None:
             await anyio.sleep(delay)
