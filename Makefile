@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check lint typecheck install-test docs test demo bench clean
+.PHONY: install generate check lint typecheck api-check api-diff api-snapshot install-test docs test demo bench clean
 
 install: $(STAMP)
 
@@ -21,11 +21,24 @@ check: $(STAMP)
 	$(PY) -m codegen --check
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src codegen tests bench examples
-	$(VENV)/bin/ruff format --check src codegen tests bench examples
+	$(VENV)/bin/ruff check src codegen apicheck tests bench examples
+	$(VENV)/bin/ruff format --check src codegen apicheck tests bench examples
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy --strict src codegen tests/typing tests/install
+	$(VENV)/bin/mypy --strict src codegen apicheck tests/typing tests/install
+
+# The public API against api/gatewise.json (the last release's): fails on a breaking
+# change that the version and CHANGELOG.md do not declare (apicheck/).
+api-check: $(STAMP)
+	$(PY) -m apicheck check
+
+# The same report, for reading before a release; never fails.
+api-diff: $(STAMP)
+	$(PY) -m apicheck diff
+
+# When releasing (and after merging new API): records the tree's API as the snapshot.
+api-snapshot: $(STAMP)
+	$(PY) -m apicheck snapshot
 
 # Builds the sdist and the wheel and uses the wheel from a fresh venv (tests/install/run.py).
 install-test: $(STAMP)
@@ -35,7 +48,7 @@ install-test: $(STAMP)
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
-test: check lint typecheck install-test docs
+test: check lint typecheck api-check install-test docs
 	$(PY) -m pytest -q
 
 demo: $(STAMP)

@@ -8,6 +8,7 @@ fit it all stop generation with the operationId.
 
 from __future__ import annotations
 
+import itertools
 import keyword
 import re
 from collections.abc import Iterator
@@ -26,7 +27,9 @@ RETURNS: tuple[Returns, ...] = ("model", "items", "page", "none")
 _EXTENSION_KEYS = frozenset(
     {"resource", "method", "aliases", "returns", "items", "stream", "fallback", "job"}
 )
-_JOB_KEYS = frozenset({"poll", "cancel", "id", "succeeded", "failed", "wait"})
+_JOB_KEYS = frozenset({"poll", "cancel", "id", "pending", "succeeded", "failed", "wait"})
+# Every value of a job's status enum is in exactly one of these.
+_JOB_STATES = ("pending", "succeeded", "failed")
 # The keyword arguments the wait method of a job adds to the submit method's.
 WAIT_PARAMS = ("on_progress", "wait_timeout", "poll_interval")
 # Names a generated method already uses for itself or for `**options: Unpack[RequestOptions]`
@@ -66,6 +69,7 @@ class JobSpec:
     poll: str
     cancel: str
     id_field: str
+    pending: tuple[str, ...]  # sorted
     succeeded: tuple[str, ...]  # sorted
     failed: tuple[str, ...]  # sorted
     wait: str | None
@@ -400,7 +404,7 @@ def _job(spec: Spec, op_id: str, raw: Any, params: tuple[Param, ...], response: 
     """Check `x-gatewise.job` against the operation itself; `_check_jobs` checks the rest."""
     what = f"{op_id}: x-gatewise.job"
     if not isinstance(raw, dict):
-        raise CodegenError(f"{what} must be a mapping (poll, cancel, id, succeeded, failed, wait)")
+        raise CodegenError(f"{what} must be a mapping ({', '.join(sorted(_JOB_KEYS))})")
     unknown = sorted(set(raw) - _JOB_KEYS)
     if unknown:
         raise CodegenError(f"{what} has unknown keys {unknown}")
@@ -411,16 +415,17 @@ def _job(spec: Spec, op_id: str, raw: Any, params: tuple[Param, ...], response: 
             raise CodegenError(f"{what}.{key} must be a non-empty string")
         texts[key] = value
     states = {}
-    for key in ("succeeded", "failed"):
+    for key in _JOB_STATES:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise CodegenError(f"{what}.{key} must be a list of status values")
         states[key] = tuple(sorted(set(value)))
     if not states["succeeded"]:
         raise CodegenError(f"{what}.succeeded is empty; name the final good status values")
-    both = sorted(set(states["succeeded"]) & set(states["failed"]))
-    if both:
-        raise CodegenError(f"{what}: {both} are both succeeded and failed")
+    for first, second in itertools.combinations(_JOB_STATES, 2):
+        both = sorted(set(states[first]) & set(states[second]))
+        if both:
+            raise CodegenError(f"{what}: {both} are both {first} and {second}")
     wait = raw.get("wait")
     if wait is not None:
         wait = _identifier(wait, f"{what}.wait")
@@ -445,15 +450,28 @@ def _job(spec: Spec, op_id: str, raw: Any, params: tuple[Param, ...], response: 
     if "status" not in fields:  # gatewise._jobs.JobSpec.status_field
         raise CodegenError(f"{what}: the response schema {response} has no `status` field")
     known = _enum_values(spec, fields["status"])
-    unknown_states = sorted(set(states["succeeded"] + states["failed"]) - known)
-    if known and unknown_states:
+    if not known:
+        raise CodegenError(
+            f"{what}: {response}.status has no enum; list its values, each classified as "
+            "pending, succeeded or failed"
+        )
+    classified = set(itertools.chain.from_iterable(states.values()))
+    unknown_states = sorted(classified - known)
+    if unknown_states:
         raise CodegenError(
             f"{what}: {unknown_states} are not values of {response}.status {sorted(known)}"
+        )
+    unclassified = sorted(known - classified)
+    if unclassified:
+        raise CodegenError(
+            f"{what}: the {response}.status values {unclassified} are not classified; "
+            "list each under pending, succeeded or failed"
         )
     return JobSpec(
         poll=texts["poll"],
         cancel=texts["cancel"],
         id_field=texts["id"],
+        pending=states["pending"],
         succeeded=states["succeeded"],
         failed=states["failed"],
         wait=wait,

@@ -258,7 +258,7 @@ class MethodView:
         poll, cancel = (const_name(operation_id) for operation_id in (job.poll, job.cancel))
         return (
             f"JobSpec({poll}, {cancel}, {json.dumps(job.id_field)}, "
-            f"{states(job.succeeded)}, {states(job.failed)})"
+            f"{states(job.pending)}, {states(job.succeeded)}, {states(job.failed)})"
         )
 
     @property

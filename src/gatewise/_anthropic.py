@@ -26,7 +26,9 @@ T = TypeVar("T")
 __all__ = [
     "DEFAULT_MAX_TOKENS",
     "JSON_OBJECT_TOOL",
+    "OPENAI_ONLY_PARAMETERS",
     "REFUSED_PARAMETERS",
+    "TRANSLATED_PARAMETERS",
     "StreamTranslator",
     "Translation",
     "messages_route",
@@ -39,6 +41,9 @@ _LOG = logging.getLogger("gatewise")
 # Anthropic requires max_tokens; OpenAI callers usually leave it out.
 DEFAULT_MAX_TOKENS = 4096
 
+
+# Every property of the spec's ChatCompletionRequest is either translated or refused
+# (tests/unit/test_anthropic_coverage.py checks both tables against the spec).
 
 # Parameter -> (values that mean "not asked for", why any other value cannot be honoured).
 # Dropping these silently would hand the caller an answer that ignores what they asked for.
@@ -56,8 +61,12 @@ REFUSED_PARAMETERS: Mapping[str, tuple[tuple[Any, ...], str]] = {
     "route_tag": ((), "gateway routing rules apply to /v1/chat/completions only"),
 }
 
+# OpenAI parameters the gateway's spec does not describe (callers send them through
+# extra_body): refused by name all the same, so that the caller learns why.
+OPENAI_ONLY_PARAMETERS = frozenset({"audio", "modalities"})
+
 # Parameters with a Messages API counterpart; anything else is refused by name.
-_TRANSLATED_PARAMETERS = frozenset(
+TRANSLATED_PARAMETERS = frozenset(
     {
         "model",
         "messages",
@@ -157,7 +166,7 @@ def to_messages_request(
 
 def _refuse_untranslatable(body: Mapping[str, Any]) -> None:
     for key, value in body.items():
-        if value is None or key in _TRANSLATED_PARAMETERS:
+        if value is None or key in TRANSLATED_PARAMETERS:
             continue
         if key not in REFUSED_PARAMETERS:
             raise ValueError(f"parameter {key!r} has no Anthropic Messages equivalent")

@@ -1,13 +1,15 @@
 """Polled jobs (video generation): a handle on a server-side task, and waiting for it.
 
-`JobSpec` comes from the spec's job extension (status and cancel operations, which
-states are final), so a new polled operation needs no hand-written code. `Waiter` is
+`JobSpec` comes from the spec's job extension (status and cancel operations, each
+status value classified as pending, succeeded or failed), so a new polled operation needs
+no hand-written code. `Waiter` is
 the pure part of waiting (backoff, deadline, progress changes, final states); `Job`
 and `AsyncJob` only poll and sleep.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ class JobSpec(Generic[S]):
     poll: Operation[S]
     cancel: Operation[S]
     id_field: str
+    pending: frozenset[str]
     succeeded: frozenset[str]
     failed: frozenset[str]
     status_field: str = "status"
@@ -59,7 +62,11 @@ def check_wait(
 
 
 class Waiter(Generic[S]):
-    """The decisions of one wait (pure): after each polled status, return, raise, or sleep."""
+    """The decisions of one wait: after each polled status, return, raise, or sleep.
+
+    A status the spec does not classify (a newer server's) counts as pending: the wait
+    goes on, and says so once on `logger`.
+    """
 
     def __init__(
         self,
@@ -68,9 +75,12 @@ class Waiter(Generic[S]):
         poll_interval: float,
         on_progress: Callable[[S], object] | None,
         now: float,
+        logger: logging.Logger,
     ) -> None:
         check_wait(timeout, poll_interval=poll_interval, on_progress=on_progress)
         self._spec = spec
+        self._logger = logger
+        self._unknown: set[object] = set()
         self._timeout = timeout
         self._deadline = None if timeout is None else now + timeout
         self._interval = poll_interval
@@ -100,6 +110,14 @@ class Waiter(Generic[S]):
                 job=task,
                 error=error,
             )
+        if status not in spec.pending and status not in self._unknown:
+            self._unknown.add(status)
+            self._logger.warning(
+                "job %s has the status %r, which this version of gatewise does not know; "
+                "waiting on as if it were pending",
+                getattr(task, spec.id_field, "?"),
+                status,
+            )
         delay = self._interval if retry_after is None else max(retry_after, 0.0)
         self._interval = min(self._interval * POLL_GROWTH, self._cap)
         if self._deadline is not None:
@@ -115,10 +133,13 @@ class Waiter(Generic[S]):
 
 
 class _JobBase(Generic[S]):
-    def __init__(self, spec: JobSpec[S], task: S, options: RequestOptions) -> None:
+    def __init__(
+        self, spec: JobSpec[S], task: S, options: RequestOptions, logger: logging.Logger
+    ) -> None:
         self._spec = spec
         self.task = task
         self._options = options
+        self._logger = logger
 
     @property
     def task_id(self) -> str:
@@ -132,6 +153,13 @@ class _JobBase(Generic[S]):
 
     # The generated wait methods check their arguments with it before submitting the job.
     check_wait = staticmethod(check_wait)
+
+    def _waiter(
+        self, timeout: float | None, poll_interval: float, on_progress: Callable[[S], object] | None
+    ) -> Waiter[S]:
+        return Waiter(
+            self._spec, timeout, poll_interval, on_progress, time.monotonic(), self._logger
+        )
 
     def _path(self) -> dict[str, object]:
         return {self._spec.id_field: self.task_id}
@@ -156,7 +184,7 @@ class Job(_JobBase[S]):
     def __init__(
         self, pipeline: SyncPipeline, spec: JobSpec[S], task: S, options: RequestOptions
     ) -> None:
-        super().__init__(spec, task, options)
+        super().__init__(spec, task, options, pipeline.config.logger)
         self._pipeline = pipeline
 
     def _poll(self) -> float | None:
@@ -200,7 +228,7 @@ class Job(_JobBase[S]):
             AsyncJobFailed: The job failed or was cancelled (`.job` is its last status).
             AsyncJobTimeout: `timeout` passed; the job keeps running on the server.
         """
-        waiter = Waiter(self._spec, timeout, poll_interval, on_progress, time.monotonic())
+        waiter = self._waiter(timeout, poll_interval, on_progress)
         delay = waiter.observe(self.task, None, time.monotonic())
         while delay is not None:
             time.sleep(delay)
@@ -218,7 +246,7 @@ class AsyncJob(_JobBase[S]):
     def __init__(
         self, pipeline: AsyncPipeline, spec: JobSpec[S], task: S, options: RequestOptions
     ) -> None:
-        super().__init__(spec, task, options)
+        super().__init__(spec, task, options, pipeline.config.logger)
         self._pipeline = pipeline
 
     async def _poll(self) -> float | None:
@@ -259,7 +287,7 @@ class AsyncJob(_JobBase[S]):
             AsyncJobFailed: The job failed or was cancelled.
             AsyncJobTimeout: `timeout` passed; the job keeps running on the server.
         """
-        waiter = Waiter(self._spec, timeout, poll_interval, on_progress, time.monotonic())
+        waiter = self._waiter(timeout, poll_interval, on_progress)
         delay = waiter.observe(self.task, None, time.monotonic())
         while delay is not None:
             await anyio.sleep(delay)

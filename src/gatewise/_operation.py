@@ -22,12 +22,15 @@ Decoder = Callable[[bytes], T]
 @dataclass(frozen=True, slots=True)
 class Operation(Generic[T]):
     """One wire operation: `path` is a template such as "/v1/models/{model_id}"; `headers`
-    are the spec's header defaults (`anthropic-version`), sent unless the caller sets them."""
+    are the spec's header defaults (`anthropic-version`), sent unless the caller sets them;
+    `operation_id` is the spec's name for it (the overlays are keyed by it), empty for an
+    operation made at run time (a job's submit call, a translated route)."""
 
     method: str
     path: str
     decode: Decoder[T]
     headers: tuple[tuple[str, str], ...] = ()
+    operation_id: str = ""
 
 
 class Page(Sequence[T]):

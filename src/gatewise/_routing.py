@@ -1,7 +1,8 @@
-"""Where a call goes on the wire. A chat call whose model's provider has its own API behind
-the gateway (TRANSLATED_PROVIDERS) is sent to that API's generated operation (its path and
-header defaults from the spec), translated both ways by that provider's overlay module,
-loaded on first use; every other call goes out as it is.
+"""Where a call goes on the wire. A chat call (the spec's TRANSLATED_OPERATION) whose
+model's provider has its own API behind the gateway (TRANSLATED_PROVIDERS) is sent to that
+API's generated operation (its path and header defaults from the spec), translated both
+ways by that provider's overlay module, loaded on first use; every other call goes out as
+it is.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from ._operation import Operation
 
 T = TypeVar("T")
 
-CHAT_COMPLETIONS_PATH = "/v1/chat/completions"
+# The operationId of the calls the overlays translate (a test checks it against the spec).
+TRANSLATED_OPERATION = "createChatCompletion"
 
 # Provider prefixes whose models the gateway serves in their own API's request shape.
 TRANSLATED_PROVIDERS = frozenset({"anthropic"})
@@ -48,7 +50,7 @@ class Route(Generic[T]):
 
 def route(op: Operation[T], body: Mapping[str, object] | None, logger: logging.Logger) -> Route[T]:
     """The wire route of one call (one hop of a fallback chain)."""
-    if body is None or op.path != CHAT_COMPLETIONS_PATH:
+    if body is None or op.operation_id != TRANSLATED_OPERATION:
         return Route(op, body)
     model = body.get("model")
     provider = translated_provider(model) if isinstance(model, str) else None

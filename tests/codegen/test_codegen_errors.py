@@ -11,6 +11,7 @@ import pytest
 from codegen.__main__ import main
 from codegen.errors import CodegenError
 from codegen.render import generate_files
+from codegen.runtime import request_option_names
 from codegen.spec import load_spec
 from codegen_testkit import SpecEditor
 
@@ -208,3 +209,42 @@ def test_command_line_reports_the_error_and_exits_2(
     assert main(["--spec", str(path), "--output", str(tmp_path / "out")]) == 2
     assert "codegen: getHealth" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_job_status_value_left_unclassified_fails_naming_it(edited_spec: SpecEditor) -> None:
+    def expired(document: dict[str, Any]) -> None:
+        status = document["components"]["schemas"]["VideoTask"]["properties"]["status"]
+        status["enum"].append("expired")
+
+    message = generation_error(edited_spec(expired))
+    assert message.startswith("createVideo: x-gatewise.job: ")
+    assert "the VideoTask.status values ['expired'] are not classified" in message
+    assert "pending, succeeded or failed" in message
+
+
+def test_job_status_value_classified_twice_fails(edited_spec: SpecEditor) -> None:
+    message = generation_error(edited_spec(lambda d: job(d).update(pending=["queued", "failed"])))
+    assert "createVideo: x-gatewise.job: ['failed'] are both pending and failed" in message
+
+
+def test_job_status_without_an_enum_fails(edited_spec: SpecEditor) -> None:
+    def free_text(document: dict[str, Any]) -> None:
+        document["components"]["schemas"]["VideoTask"]["properties"]["status"].pop("enum")
+
+    message = generation_error(edited_spec(free_text))
+    assert "createVideo: x-gatewise.job: VideoTask.status has no enum" in message
+
+
+@pytest.mark.parametrize("option", sorted(request_option_names()))
+def test_body_field_named_like_a_request_option_fails_naming_it(
+    edited_spec: SpecEditor, option: str
+) -> None:
+    # The reserved names come from gatewise._options.RequestOptions itself, so a new
+    # option is reserved at once (the method's **options would take the keyword otherwise).
+    def field(document: dict[str, Any]) -> None:
+        schema = document["components"]["schemas"]["ChatCompletionRequest"]
+        schema["properties"][option] = {"type": "number"}
+
+    message = generation_error(edited_spec(field))
+    assert "createChatCompletion" in message
+    assert f"the name {option!r} is reserved; set x-gatewise-name" in message

@@ -44,6 +44,8 @@ SDIST_MUST_HOLD = (
     "mkdocs.yml",
     "docs/index.md",
     "codegen/__main__.py",
+    "apicheck/__main__.py",
+    "api/gatewise.json",
     "templates/client.py.jinja",
     "tests/install/run.py",
     "src/gatewise/py.typed",

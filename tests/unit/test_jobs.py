@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 from typing import Any
 
 import pytest
@@ -22,12 +23,18 @@ class Task(GatewiseModel):
 
 OP: Operation[Any] = Operation("GET", "/t/{task_id}", decode_none)
 SPEC: JobSpec[Task] = JobSpec(
-    OP, OP, "task_id", frozenset({"succeeded"}), frozenset({"failed", "cancelled"})
+    OP,
+    OP,
+    "task_id",
+    frozenset({"queued", "running"}),
+    frozenset({"succeeded"}),
+    frozenset({"failed", "cancelled"}),
 )
+LOGGER = logging.getLogger("tests.unit.jobs")
 
 
 def test_polling_interval_grows_to_a_cap() -> None:
-    waiter = Waiter(SPEC, None, 1.0, None, now=0.0)
+    waiter = Waiter(SPEC, None, 1.0, None, now=0.0, logger=LOGGER)
     delays = [waiter.observe(Task(task_id="t", status="running"), None, now=0.0) for _ in range(12)]
     assert delays[0] == 1.0
     assert delays[1] == 1.5
@@ -36,14 +43,19 @@ def test_polling_interval_grows_to_a_cap() -> None:
 
 
 def test_retry_after_from_the_status_call_sets_the_next_wait() -> None:
-    waiter = Waiter(SPEC, None, 1.0, None, now=0.0)
+    waiter = Waiter(SPEC, None, 1.0, None, now=0.0, logger=LOGGER)
     assert waiter.observe(Task(task_id="t", status="running"), 7.0, now=0.0) == 7.0
 
 
 def test_on_progress_is_called_only_when_status_or_progress_changes() -> None:
     seen: list[tuple[str, int | None]] = []
     waiter = Waiter(
-        SPEC, None, 1.0, lambda task: seen.append((task.status, task.progress)), now=0.0
+        SPEC,
+        None,
+        1.0,
+        lambda task: seen.append((task.status, task.progress)),
+        now=0.0,
+        logger=LOGGER,
     )
     for status, progress in [
         ("queued", 0),
@@ -60,7 +72,7 @@ def test_on_progress_is_called_only_when_status_or_progress_changes() -> None:
 
 
 def test_failure_raises_async_job_failed_with_the_servers_error() -> None:
-    waiter = Waiter(SPEC, None, 1.0, None, now=0.0)
+    waiter = Waiter(SPEC, None, 1.0, None, now=0.0, logger=LOGGER)
     task = Task(task_id="t", status="failed", error={"message": "content policy"})
     with pytest.raises(gatewise.AsyncJobFailed, match="content policy") as caught:
         waiter.observe(task, None, now=0.0)
@@ -68,7 +80,7 @@ def test_failure_raises_async_job_failed_with_the_servers_error() -> None:
 
 
 def test_deadline_raises_async_job_timeout_and_bounds_the_last_sleep() -> None:
-    waiter = Waiter(SPEC, 5.0, 4.0, None, now=0.0)
+    waiter = Waiter(SPEC, 5.0, 4.0, None, now=0.0, logger=LOGGER)
     assert waiter.observe(Task(task_id="t", status="running"), None, now=3.0) == 2.0
     with pytest.raises(gatewise.AsyncJobTimeout) as caught:
         waiter.observe(Task(task_id="t", status="running"), None, now=5.0)
@@ -77,4 +89,4 @@ def test_deadline_raises_async_job_timeout_and_bounds_the_last_sleep() -> None:
 
 def test_poll_interval_must_be_positive() -> None:
     with pytest.raises(ValueError, match="poll_interval"):
-        Waiter(SPEC, None, 0.0, None, now=0.0)
+        Waiter(SPEC, None, 0.0, None, now=0.0, logger=LOGGER)
