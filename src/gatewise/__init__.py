@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._client import AsyncGatewise, Gatewise
-from ._errors import (
+from ._jobs import AsyncJob, Job
+from ._operation import Page
+from ._options import RequestOptions
+from ._raw import RawResponse
+from ._retry import BackoffStrategy, RetryConfig
+from ._streaming import AsyncStream, Stream
+from ._version import __version__
+from .errors import (
     AllProvidersFailed,
     APIConnectionError,
     APIError,
@@ -19,6 +26,7 @@ from ._errors import (
     AuthenticationError,
     AuthError,
     BadRequestError,
+    ErrorResponse,
     GatewiseError,
     IncompleteStreamError,
     NotFoundError,
@@ -31,13 +39,6 @@ from ._errors import (
     StreamClosedError,
     UnprocessableEntityError,
 )
-from ._jobs import AsyncJob, Job
-from ._operation import Page
-from ._options import RequestOptions
-from ._raw import RawResponse
-from ._retry import RetryConfig
-from ._streaming import AsyncStream, Stream
-from ._version import __version__
 
 if TYPE_CHECKING:
     from ._generated.models import *  # noqa: F403
@@ -54,7 +55,9 @@ __all__ = [
     "AsyncStream",
     "AuthError",
     "AuthenticationError",
+    "BackoffStrategy",
     "BadRequestError",
+    "ErrorResponse",
     "Gatewise",
     "GatewiseError",
     "IncompleteStreamError",
