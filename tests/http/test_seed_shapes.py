@@ -4,7 +4,6 @@ debug_logger=, and `async with Gatewise` refused with a clear message."""
 
 from __future__ import annotations
 
-import inspect
 import logging
 import pickle
 import socket
@@ -39,13 +38,14 @@ MESSAGES: Any = [{"role": "user", "content": "Hi"}]
 
 
 def test_the_errors_module_holds_every_exception() -> None:
-    exported = {
-        name
-        for name in gatewise.__all__
-        if inspect.isclass(getattr(gatewise, name))
-        and issubclass(getattr(gatewise, name), BaseException)
-    }
-    assert exported <= set(errors.__all__)
+    found: set[str] = set()
+    pending: list[type[BaseException]] = [gatewise.GatewiseError]
+    while pending:
+        cls = pending.pop()
+        found.add(cls.__name__)
+        pending += cls.__subclasses__()
+    assert found <= set(errors.__all__)
+    assert set(errors.__all__) <= set(gatewise.__all__)
     assert errors.SDKBaseError is APIError
     assert errors.ErrorResponse is APIError
     assert gatewise.ErrorResponse is APIError
