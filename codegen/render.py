@@ -64,6 +64,7 @@ def generate_files(spec: Spec) -> dict[str, str]:
         "client.py": _client(env, api, models),
         "root.py": _root(env, api, models),
         "request_schemas.py": _request_schemas(env, spec),
+        "servers.py": _servers(env, spec),
         "resources/__init__.py": _init(
             env, "One module per top-level resource, imported on first use."
         ),
@@ -116,6 +117,17 @@ def _request_schemas(env: jinja2.Environment, spec: Spec) -> str:
     return env.get_template("request_schemas.py.jinja").render(
         header=HEADER, operations=repr(operations), schemas=repr(schemas)
     )
+
+
+def _servers(env: jinja2.Environment, spec: Spec) -> str:
+    servers = spec.document.get("servers") or []
+    for server in servers:
+        if "{" in server["url"] or server.get("variables"):
+            raise CodegenError(f"servers: {server['url']!r}: server variables are not supported")
+    if not servers:
+        raise CodegenError("servers: the spec must list at least one (the default base URL)")
+    pairs = tuple((server["url"], server.get("description", "")) for server in servers)
+    return env.get_template("servers.py.jinja").render(header=HEADER, servers=repr(pairs))
 
 
 def _resource_module(env: jinja2.Environment, top: Resource, models: ModelModules) -> str:

@@ -8,72 +8,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import errors
 from ._client import AsyncGatewise, Gatewise
-from ._errors import (
-    AllProvidersFailed,
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    AsyncJobFailed,
-    AsyncJobTimeout,
-    AuthenticationError,
-    AuthError,
-    BadRequestError,
-    GatewiseError,
-    IncompleteStreamError,
-    NotFoundError,
-    PermissionDeniedError,
-    ProviderUnavailableError,
-    RateLimitError,
-    ResponseTooLargeError,
-    ResponseValidationError,
-    ServerError,
-    StreamClosedError,
-    UnprocessableEntityError,
-)
 from ._jobs import AsyncJob, Job
 from ._operation import Page
 from ._options import RequestOptions
 from ._raw import RawResponse
-from ._retry import RetryConfig
+from ._retry import BackoffStrategy, RetryConfig
 from ._streaming import AsyncStream, Stream
 from ._version import __version__
+from .errors import *  # noqa: F403  (every exception: see gatewise.errors)
 
 if TYPE_CHECKING:
     from ._generated.models import *  # noqa: F403
 
 __all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APITimeoutError",
-    "AllProvidersFailed",
     "AsyncGatewise",
     "AsyncJob",
-    "AsyncJobFailed",
-    "AsyncJobTimeout",
     "AsyncStream",
-    "AuthError",
-    "AuthenticationError",
-    "BadRequestError",
+    "BackoffStrategy",
     "Gatewise",
-    "GatewiseError",
-    "IncompleteStreamError",
     "Job",
-    "NotFoundError",
     "Page",
-    "PermissionDeniedError",
-    "ProviderUnavailableError",
-    "RateLimitError",
     "RawResponse",
     "RequestOptions",
-    "ResponseTooLargeError",
-    "ResponseValidationError",
     "RetryConfig",
-    "ServerError",
     "Stream",
-    "StreamClosedError",
-    "UnprocessableEntityError",
     "__version__",
+    *errors.__all__,
 ]
 
 

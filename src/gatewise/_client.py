@@ -6,9 +6,10 @@ module only settles configuration and owns the lifecycle (context manager, close
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Generic
+from typing import Any, ClassVar, Generic, NoReturn
 
 import httpx
 from typing_extensions import Self
@@ -28,6 +29,7 @@ from ._generated.client import AsyncResources, SyncResources
 from ._http import DEFAULT_LIMITS, H, HttpClientHolder
 from ._pipeline import AsyncPipeline, SyncPipeline
 from ._retry import RetryConfig
+from .httpclient import AsyncHttpClient, HttpClient
 
 
 class _ClientBase(Generic[H]):
@@ -53,6 +55,9 @@ class _ClientBase(Generic[H]):
         fallback_cooldown: float | None = None,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         max_response_bytes: int | None = None,
+        server_url: str | httpx.URL | None = None,
+        server_idx: int | None = None,
+        debug_logger: logging.Logger | None = None,
     ) -> None:
         """Configure a client; nothing is sent until the first call.
 
@@ -63,8 +68,10 @@ class _ClientBase(Generic[H]):
             api_key: The gateway key, sent as `Authorization: Bearer ...`. Defaults to
                 `GATEWISE_API_KEY`, then `OPENAI_API_KEY`; with none, requests carry no
                 `Authorization` header. It never appears in a repr, a log or an exception.
-            base_url: The gateway's root URL (the SDK adds `/v1/...`). Defaults to
-                `GATEWISE_BASE_URL`, then `http://localhost:8080`.
+            base_url: The gateway's root URL (the SDK adds `/v1/...`; a trailing `/v1` is
+                dropped). Defaults to the server `server_idx` names, then
+                `GATEWISE_BASE_URL`, then `OPENAI_BASE_URL`, then the spec's first server
+                (`http://localhost:8080`).
             timeout: Seconds per attempt (a deadline over connect, head and non-streamed
                 body), or an `httpx.Timeout` for per-phase limits; 0 or less is a
                 ValueError. Default 120 seconds (connect 10), or your own `http_client`'s.
@@ -78,8 +85,9 @@ class _ClientBase(Generic[H]):
             models: Fallback aliases: `{"smart": ["openai/gpt-4o", "anthropic/..."]}` lets
                 `model="smart"` try each model in order.
             http_client: Your own `httpx.Client` (`httpx.AsyncClient` for
-                `AsyncGatewise`), for proxies, certificates or transports. The client
-                never closes it.
+                `AsyncGatewise`), for proxies, certificates or transports, or any object
+                with its `send` and `build_request` methods (`gatewise.httpclient`). The
+                client never closes it.
             logger: Where the one DEBUG record per attempt goes. Default
                 `logging.getLogger("gatewise")`.
             stream_idle_timeout: The longest time, in seconds, a stream may go without a
@@ -91,20 +99,28 @@ class _ClientBase(Generic[H]):
                 `ResponseTooLargeError`); None for no limit.
             max_response_bytes: The largest non-streamed answer accepted (then
                 `ResponseTooLargeError`); None (the default) for no limit.
+            server_url: An alias of `base_url` (Aerostack's name); giving both is a
+                TypeError.
+            server_idx: Which of the spec's servers (`openapi.yaml` `servers`, listed in
+                `gatewise._generated.servers.SERVERS`) to use when no `base_url` is given.
+            debug_logger: An alias of `logger` (Aerostack's name); giving both is a
+                TypeError.
 
         Raises:
-            TypeError: An argument has the wrong type (`http_client` not of the
-                client's httpx class, an empty fallback alias, ...).
+            TypeError: An argument has the wrong type (`http_client` without `send` and
+                `build_request`, or a sync one for `AsyncGatewise`, an empty fallback
+                alias, ...), or both names of an aliased argument are given.
             ValueError: An argument's value is invalid (a `base_url` that is not
                 http(s), a byte limit that is not positive, ...).
         """
         secret = settled_key(api_key)
         del api_key  # a traceback formatted with locals (Sentry, rich) must not show the key
-        if http_client is not None and not isinstance(http_client, self._http_class):
-            raise TypeError(
-                f"http_client must be an {self._http_class.__module__}.{self._http_class.__name__}, "
-                f"got {type(http_client).__name__}"
-            )
+        if http_client is not None:
+            self._check_http_client(http_client)
+        if debug_logger is not None:
+            if logger is not None:
+                raise TypeError("give logger or debug_logger (its alias), not both")
+            logger = debug_logger
         config = make_config(
             api_key=secret,
             base_url=base_url,
@@ -118,9 +134,29 @@ class _ClientBase(Generic[H]):
             stream_idle_timeout=stream_idle_timeout,
             max_event_bytes=max_event_bytes,
             max_response_bytes=max_response_bytes,
+            server_url=server_url,
+            server_idx=server_idx,
         )
         holder = HttpClientHolder(self._new_http_client, http_client)
         self._setup(config, holder, Cooldowns(fallback_cooldown))
+
+    @classmethod
+    def _check_http_client(cls, client: object) -> None:
+        """`client` must have `send` and `build_request`, its `send` async for AsyncGatewise
+        and sync for Gatewise (an `httpx.AsyncClient` given to `Gatewise` is refused here)."""
+        send = getattr(client, "send", None)
+        wants_async = cls._http_class is httpx.AsyncClient
+        if (
+            callable(send)
+            and callable(getattr(client, "build_request", None))
+            and inspect.iscoroutinefunction(send) == wants_async
+        ):
+            return
+        expected = f"{cls._http_class.__module__}.{cls._http_class.__name__}"
+        raise TypeError(
+            f"http_client must be an {expected} or an object with its send and build_request "
+            f"methods{' (send async)' if wants_async else ''}, got {type(client).__name__}"
+        )
 
     def _setup(
         self, config: ClientConfig, holder: HttpClientHolder[H], cooldowns: Cooldowns
@@ -196,7 +232,7 @@ class _ClientBase(Generic[H]):
         return f"{type(self).__name__}(base_url={shown!r})"
 
 
-class Gatewise(SyncResources, _ClientBase[httpx.Client]):
+class Gatewise(SyncResources, _ClientBase[HttpClient]):
     """The synchronous client: `client.chat.completions.create(...)` and the rest.
 
     Make one per application and reuse it: it holds the connection pool, created on the
@@ -212,7 +248,7 @@ class Gatewise(SyncResources, _ClientBase[httpx.Client]):
     def close(self) -> None:
         """Close the connection pool the client made; a caller's own http_client stays open."""
         client = self._holder.created()
-        if client is not None:
+        if isinstance(client, httpx.Client):  # always, for a client the SDK made
             client.close()
 
     def __enter__(self) -> Self:
@@ -221,8 +257,18 @@ class Gatewise(SyncResources, _ClientBase[httpx.Client]):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    async def __aenter__(self) -> NoReturn:
+        # One object serves both in Aerostack's SDK; here async code has its own client.
+        raise TypeError(
+            "Gatewise is the synchronous client: use `with Gatewise(...)`, or "
+            "`async with AsyncGatewise(...)` in async code"
+        )
 
-class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Never reached (`__aenter__` raises); `async with` needs both methods to exist."""
+
+
+class AsyncGatewise(AsyncResources, _ClientBase[AsyncHttpClient]):
     """The asynchronous client: the surface of `Gatewise`, every operation awaited.
 
     Streams are iterated with `async for`; use it with `async with`, or
@@ -238,7 +284,7 @@ class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
     async def close(self) -> None:
         """Close the connection pool the client made; a caller's own http_client stays open."""
         client = self._holder.created()
-        if client is not None:
+        if isinstance(client, httpx.AsyncClient):  # always, for a client the SDK made
             await client.aclose()
 
     async def __aenter__(self) -> Self:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from ._generated.servers import SERVERS
 from ._headers import (
     HeaderValue,
     Secret,
@@ -27,7 +28,7 @@ from ._numbers import check_number
 from ._retry import RetryConfig
 from ._version import __version__
 
-DEFAULT_BASE_URL = "http://localhost:8080"
+DEFAULT_BASE_URL = SERVERS[0][0]
 DEFAULT_TIMEOUT = 120.0
 # What httpx enforces per phase when no timeout is given (the deadline is DEFAULT_TIMEOUT).
 DEFAULT_PHASES = httpx.Timeout(DEFAULT_TIMEOUT, connect=10.0)
@@ -117,13 +118,12 @@ def make_config(
     stream_idle_timeout: float | None,
     max_event_bytes: int | None,
     max_response_bytes: int | None,
+    server_url: str | httpx.URL | None = None,
+    server_idx: int | None = None,
 ) -> ClientConfig:
     """Check every argument and fill the gaps from the environment and the defaults
     (`api_key` is settled already: see settled_key)."""
-    url = str(base_url) if base_url is not None else _env("GATEWISE_BASE_URL") or DEFAULT_BASE_URL
-    parsed = httpx.URL(url)
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(f"base_url must be an http(s) URL, got {url!r}")
+    url = settled_base_url(base_url, server_url, server_idx)
     if retry is None:
         retries = DEFAULT_MAX_RETRIES if max_retries is None else max_retries
         if isinstance(retries, bool) or not isinstance(retries, int):
@@ -141,7 +141,7 @@ def make_config(
     merge_headers(base_headers, tag_headers)
     return ClientConfig(
         api_key=api_key,
-        base_url=url.rstrip("/"),
+        base_url=url,
         timeout=to_timeout(timeout, None),
         retry=retry,
         default_headers=headers,
@@ -153,6 +153,39 @@ def make_config(
         max_response_bytes=check_byte_limit("max_response_bytes", max_response_bytes),
         base_headers=base_headers,
     )
+
+
+def settled_base_url(
+    base_url: str | httpx.URL | None, server_url: str | httpx.URL | None, server_idx: int | None
+) -> str:
+    """The gateway's root URL: base_url (or its alias server_url), else the spec's server
+    `server_idx`, else GATEWISE_BASE_URL, else OPENAI_BASE_URL, else the spec's first server.
+
+    A trailing `/v1` is dropped, since the SDK adds `/v1/...` itself (OpenAI's and
+    Aerostack's base URLs end in `/v1`).
+    """
+    if base_url is not None and server_url is not None:
+        raise TypeError("give base_url or server_url (its alias), not both")
+    given = base_url if base_url is not None else server_url
+    if given is not None:
+        url = str(given)
+    elif server_idx is not None:
+        url = _server(server_idx)
+    else:
+        url = _env("GATEWISE_BASE_URL") or _env("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"base_url must be an http(s) URL, got {redacted_url(url)!r}")
+    return url.rstrip("/").removesuffix("/v1")
+
+
+def _server(index: object) -> str:
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise TypeError(f"server_idx must be int, got {type(index).__name__}")
+    if not 0 <= index < len(SERVERS):
+        listed = ", ".join(f"{i}: {url}" for i, (url, _) in enumerate(SERVERS))
+        raise ValueError(f"server_idx must be one of the spec's servers ({listed}), got {index}")
+    return SERVERS[index][0]
 
 
 def _env(name: str) -> str | None:

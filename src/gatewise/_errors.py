@@ -2,7 +2,8 @@
 
 GatewiseError
 ├── APIError                  HTTP error: .status_code .message .code .details .body .headers
-│   │                         .request_id .trace_id .response
+│   │                         .request_id .trace_id .response .raw_response .data
+│   │                         (aliases: errors.SDKBaseError, ErrorResponse)
 │   ├── BadRequestError       400
 │   │   ├── NotFoundError     404
 │   │   └── UnprocessableEntityError 422
@@ -30,13 +31,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+import pydantic
 import pydantic_core
 
 from ._headers import SENSITIVE_HEADERS
 from ._retry import server_delay
+
+if TYPE_CHECKING:
+    from ._generated.models import ErrorDetail
 
 # Attributes that hold the httpx request (and so the Authorization header): not pickled.
 _UNPICKLED = frozenset({"response", "request"})
@@ -95,6 +100,9 @@ class APIError(GatewiseError):
         request_id: The `X-Request-Id` header: quote it when reporting a problem.
         trace_id: The gateway's trace id (`X-Trace-Id`), if any.
         response: The `httpx.Response`, when there is one.
+        raw_response: The same `httpx.Response` (Aerostack's name).
+        data: The envelope's `error` object as a model (`.message`, `.code`, `.type`,
+            `.details`), or None when the body is not an error envelope.
     """
 
     def __init__(
@@ -123,6 +131,24 @@ class APIError(GatewiseError):
             found = details.get("trace_id")
             trace_id = found if isinstance(found, str) else None
         self.trace_id: str | None = trace_id
+
+    @property
+    def raw_response(self) -> httpx.Response | None:
+        """The `httpx.Response` (an alias of `.response`; None after unpickling)."""
+        return self.response
+
+    @property
+    def data(self) -> ErrorDetail | None:
+        """The envelope's `error` object, parsed; None when the body is not an envelope."""
+        from ._generated.models import ErrorDetail
+
+        error = self.body.get("error") if isinstance(self.body, Mapping) else None
+        if not isinstance(error, Mapping):
+            return None
+        try:
+            return ErrorDetail.model_validate(error)
+        except pydantic.ValidationError:
+            return None
 
     def __str__(self) -> str:
         parts = [f"{self.status_code}"]
@@ -299,6 +325,12 @@ def error_class(status: int, error_type: str | None = None) -> type[APIError]:
     if by_type is not None and not issubclass(by_type, ServerError):
         return by_type
     return APIError
+
+
+def not_retried(error: GatewiseError, reason: str) -> None:
+    """Say in `error`'s message why a retryable failure was not retried."""
+    error.message = f"{error.message} (not retried: {reason})"
+    error.args = (error.message, *error.args[1:])
 
 
 def error_from_httpx(exc: httpx.HTTPError) -> APIConnectionError:

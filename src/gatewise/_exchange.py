@@ -15,6 +15,7 @@ import anyio
 import httpx
 
 from ._errors import APIError, ResponseTooLargeError
+from .httpclient import AsyncHttpClient, HttpClient
 
 MAX_REDIRECTS = 10
 
@@ -163,7 +164,7 @@ class BodyReader:
         self._response._content = b"".join(self._chunks)
 
 
-def exchange(client: httpx.Client, request: httpx.Request, plan: Exchange) -> httpx.Response:
+def exchange(client: HttpClient, request: httpx.Request, plan: Exchange) -> httpx.Response:
     response = client.send(request, stream=True, follow_redirects=False)
     while plan.redirects(response):
         response.close()
@@ -180,7 +181,7 @@ def exchange(client: httpx.Client, request: httpx.Request, plan: Exchange) -> ht
 
 
 async def aexchange(
-    client: httpx.AsyncClient, request: httpx.Request, plan: Exchange
+    client: AsyncHttpClient, request: httpx.Request, plan: Exchange
 ) -> httpx.Response:
     try:
         # Async code can bound the whole attempt, a head trickled byte by byte included.

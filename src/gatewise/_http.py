@@ -9,7 +9,9 @@ from typing import Generic, TypeVar
 
 import httpx
 
-H = TypeVar("H", bound=httpx.Client | httpx.AsyncClient)
+from .httpclient import AsyncHttpClient, HttpClient
+
+H = TypeVar("H", bound=HttpClient | AsyncHttpClient)
 
 DEFAULT_LIMITS = httpx.Limits(
     max_connections=1000, max_keepalive_connections=100, keepalive_expiry=30.0
@@ -17,7 +19,7 @@ DEFAULT_LIMITS = httpx.Limits(
 
 
 class HttpClientHolder(Generic[H]):
-    """Holds the caller's httpx client, or the one the SDK makes lazily and owns."""
+    """Holds the caller's HTTP client, or the httpx client the SDK makes lazily and owns."""
 
     def __init__(self, factory: Callable[[], H], given: H | None) -> None:
         self._factory = factory

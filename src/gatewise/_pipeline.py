@@ -30,7 +30,13 @@ from ._config import (
     redacted_url,
     to_timeout,
 )
-from ._errors import APIError, GatewiseError, error_from_httpx, error_from_response
+from ._errors import (
+    APIError,
+    GatewiseError,
+    error_from_httpx,
+    error_from_response,
+    not_retried,
+)
 from ._exchange import Exchange, aexchange, exchange
 from ._fallback import (
     Cooldowns,
@@ -41,7 +47,7 @@ from ._fallback import (
     hop_idempotency_key,
     resolve_chain,
 )
-from ._files import FileInput, to_httpx_files
+from ._files import FileInput, one_shot_fields, to_httpx_files
 from ._headers import (
     HeaderValue,
     attribution_headers,
@@ -59,6 +65,7 @@ from ._raw import RawResponse, raw_mode
 from ._retry import RetryConfig, retry_delay
 from ._routing import Route, route
 from ._streaming import AsyncStream, Stream, StreamSettings
+from .httpclient import AsyncHttpClient, HttpClient, RequestBuilder
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -85,8 +92,9 @@ class PreparedRequest:
     timeout: float | httpx.Timeout | None  # the call's or the client's; None: neither gave one
     retry: RetryConfig
     max_response_bytes: int | None
+    one_shot_files: tuple[str, ...] = ()  # fields whose file cannot be rewound for a retry
 
-    def to_httpx(self, callers_client: httpx.Client | httpx.AsyncClient | None) -> httpx.Request:
+    def to_httpx(self, callers_client: RequestBuilder | None) -> httpx.Request:
         """The request to send; through a caller's own client, so that its headers, cookies
         and params apply too (a client the SDK made has none, so it is skipped for speed)."""
         phases = phase_timeouts(self.timeout, owned=callers_client is None)
@@ -204,6 +212,7 @@ def build_request(
         timeout=to_timeout(options.get("timeout"), config.timeout),
         retry=retry,
         max_response_bytes=_call_setting(options, "max_response_bytes", config.max_response_bytes),
+        one_shot_files=tuple(one_shot_fields(files)),
     )
 
 
@@ -299,9 +308,7 @@ class Attempts:
         self._started = time.monotonic()
         self._sent_at = self._started
 
-    def next_request(
-        self, callers_client: httpx.Client | httpx.AsyncClient | None
-    ) -> httpx.Request:
+    def next_request(self, callers_client: RequestBuilder | None) -> httpx.Request:
         self._sent_at = time.monotonic()
         return self._prepared.to_httpx(callers_client)
 
@@ -325,6 +332,9 @@ class Attempts:
         )
         if not isinstance(outcome, _RETRIED_FAILURES):
             delay = None
+        if delay is not None and self._prepared.one_shot_files:
+            delay = None
+            not_retried(error, _one_shot_reason(self._prepared.one_shot_files))
         self._log(attempt, api_error.status_code if api_error else type(error).__name__, now, delay)
         if delay is None:
             raise error
@@ -342,6 +352,13 @@ class Attempts:
             attempt,
             f"; retrying in {retry_in:.2f} s" if retry_in is not None else "",
         )
+
+
+def _one_shot_reason(fields: Sequence[str]) -> str:
+    return (
+        f"the file given as {', '.join(fields)} cannot be rewound (it is not seekable), so "
+        "its request cannot be sent again; pass a seekable file or bytes to allow retries"
+    )
 
 
 # Retried: error answers (by status), and failures a new attempt may not meet (connection,
@@ -433,20 +450,30 @@ class _PipelineBase(Generic[H]):
         return wire, prepared
 
     def _fallback_run(
-        self, op: Operation[Any], body: Mapping[str, object] | None, fallbacks: Sequence[str] | None
+        self,
+        op: Operation[Any],
+        body: Mapping[str, object] | None,
+        fallbacks: Sequence[str] | None,
+        files: Mapping[str, FileInput | None] | None = None,
     ) -> FallbackRun | None:
         if body is None:
             return None
         chain = resolve_chain(body.get("model"), fallbacks, self.config.models)
         if chain is None:
             return None
+        one_shot = one_shot_fields(files)
+        if one_shot:
+            raise TypeError(
+                f"a fallback chain may send the request more than once, and "
+                f"{_one_shot_reason(one_shot)}"
+            )
         for model in chain:
             # A hop that cannot be sent (an untranslatable parameter) raises before any hop is.
             route(op, {**body, "model": model}, self.config.logger)
         return FallbackRun(chain, self._cooldowns, self.config.logger)
 
 
-class SyncPipeline(_PipelineBase[httpx.Client]):
+class SyncPipeline(_PipelineBase[HttpClient]):
     """Sends calls for `Gatewise`."""
 
     def _send(self, prepared: PreparedRequest, *, stream: bool) -> httpx.Response:
@@ -487,7 +514,7 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
                 return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
             return parse_response(wire.op.decode, response)
 
-        run = self._fallback_run(op, body, fallbacks)
+        run = self._fallback_run(op, body, fallbacks, files)
         if run is None:
             return attempt(body)
         return call_chain(run, lambda model: attempt({**(body or {}), "model": model}))
@@ -548,7 +575,7 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
                 return
 
 
-class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
+class AsyncPipeline(_PipelineBase[AsyncHttpClient]):
     """Sends calls for `AsyncGatewise`."""
 
     async def _send(self, prepared: PreparedRequest, *, stream: bool) -> httpx.Response:
@@ -589,7 +616,7 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
                 return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
             return parse_response(wire.op.decode, response)
 
-        run = self._fallback_run(op, body, fallbacks)
+        run = self._fallback_run(op, body, fallbacks, files)
         if run is None:
             return await attempt(body)
         return await acall_chain(run, lambda model: attempt({**(body or {}), "model": model}))

@@ -11,6 +11,7 @@ import random
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from ._numbers import check_number
 
@@ -27,6 +28,31 @@ MAX_SERVER_DELAY = 24 * 3600.0
 
 
 @dataclass(frozen=True)
+class BackoffStrategy:
+    """Aerostack's (Speakeasy's) backoff, in milliseconds, for `RetryConfig("backoff", ...)`.
+
+    Attributes:
+        initial_interval: Milliseconds before the first retry.
+        max_interval: The longest wait between two attempts, in milliseconds.
+        exponent: How much longer each wait is than the one before.
+        max_elapsed_time: No retry starts later than this many milliseconds after the
+            first attempt; the number of retries is bounded by this time only.
+    """
+
+    initial_interval: int | float
+    max_interval: int | float
+    exponent: float
+    max_elapsed_time: int | float
+
+    def __post_init__(self) -> None:
+        for name in ("initial_interval", "max_interval", "exponent", "max_elapsed_time"):
+            check_number(name, getattr(self, name))
+
+
+_STRATEGIES = ("backoff", "none")
+
+
+@dataclass(frozen=True, init=False)
 class RetryConfig:
     """How failed attempts are retried: exponential backoff with jitter.
 
@@ -35,39 +61,121 @@ class RetryConfig:
     `max_delay`; a server's `Retry-After` (or `retry-after-ms`) replaces it when
     `respect_retry_after` is set, still capped by `max_delay`.
 
+    Aerostack's positional form is accepted too: `RetryConfig("backoff",
+    BackoffStrategy(initial_ms, max_ms, exponent, max_elapsed_ms), retry_connection_errors)`
+    is `RetryConfig(max_retries=None, initial_delay=initial_ms / 1000, max_delay=max_ms /
+    1000, multiplier=exponent, max_elapsed=max_elapsed_ms / 1000, retry_connection_errors=...)`;
+    `RetryConfig("none", ...)` never retries.
+
     Attributes:
-        max_retries: Retries after the first attempt (0: none).
+        max_retries: Retries after the first attempt (0: none; None: as many as
+            `max_elapsed` allows).
         initial_delay: Seconds before the first retry.
         max_delay: The longest wait between two attempts, in seconds.
         multiplier: How much longer each wait is than the one before.
         jitter: Randomness of each wait, as a fraction of it (0.25: plus or minus 25 %).
         max_elapsed: No retry whose wait would end later than this many seconds after
-            the first attempt; None for no bound.
-        retry_on_status: The HTTP statuses retried (connection errors and timeouts
-            always are; a 429 with an exhausted quota never is).
+            the first attempt (an attempt under way is not cut: its timeout bounds it);
+            None for no bound.
+        retry_on_status: The HTTP statuses retried (a 429 with an exhausted quota never is).
         respect_retry_after: Wait as long as the server asks.
+        retry_connection_errors: Retry connection errors and timeouts.
     """
 
-    max_retries: int = 2
-    initial_delay: float = 0.5
-    max_delay: float = 8.0
-    multiplier: float = 2.0
-    jitter: float = 0.25
-    max_elapsed: float | None = None
-    retry_on_status: tuple[int, ...] = DEFAULT_RETRY_STATUSES
-    respect_retry_after: bool = True
+    max_retries: int | None
+    initial_delay: float
+    max_delay: float
+    multiplier: float
+    jitter: float
+    max_elapsed: float | None
+    retry_on_status: tuple[int, ...]
+    respect_retry_after: bool
+    retry_connection_errors: bool
 
-    def __post_init__(self) -> None:
-        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
-            raise TypeError(f"max_retries must be int, got {type(self.max_retries).__name__}")
-        if self.max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+    @overload
+    def __init__(
+        self,
+        strategy: Literal["backoff", "none"],
+        backoff: BackoffStrategy,
+        retry_connection_errors: bool,
+        /,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self,
+        *,
+        max_retries: int | None = 2,
+        initial_delay: float = 0.5,
+        max_delay: float = 8.0,
+        multiplier: float = 2.0,
+        jitter: float = 0.25,
+        max_elapsed: float | None = None,
+        retry_on_status: tuple[int, ...] = DEFAULT_RETRY_STATUSES,
+        respect_retry_after: bool = True,
+        retry_connection_errors: bool = True,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        strategy: str | None = None,
+        backoff: BackoffStrategy | None = None,
+        retry_connection_errors_: bool | None = None,
+        *,
+        max_retries: int | None = 2,
+        initial_delay: float = 0.5,
+        max_delay: float = 8.0,
+        multiplier: float = 2.0,
+        jitter: float = 0.25,
+        max_elapsed: float | None = None,
+        retry_on_status: tuple[int, ...] = DEFAULT_RETRY_STATUSES,
+        respect_retry_after: bool = True,
+        retry_connection_errors: bool = True,
+    ) -> None:
+        if strategy is not None:
+            if strategy not in _STRATEGIES:
+                raise ValueError(f"strategy must be 'backoff' or 'none', got {strategy!r}")
+            if not isinstance(backoff, BackoffStrategy):
+                raise TypeError(
+                    f"RetryConfig({strategy!r}, ...) needs a BackoffStrategy second, "
+                    f"got {type(backoff).__name__}"
+                )
+            max_retries = None if strategy == "backoff" else 0
+            initial_delay = backoff.initial_interval / 1000
+            max_delay = backoff.max_interval / 1000
+            multiplier = backoff.exponent
+            max_elapsed = backoff.max_elapsed_time / 1000
+            retry_connection_errors = bool(retry_connection_errors_)
+        settings = {
+            "max_retries": max_retries,
+            "initial_delay": initial_delay,
+            "max_delay": max_delay,
+            "multiplier": multiplier,
+            "jitter": jitter,
+            "max_elapsed": max_elapsed,
+            "retry_on_status": retry_on_status,
+            "respect_retry_after": respect_retry_after,
+            "retry_connection_errors": retry_connection_errors,
+        }
+        for name, value in settings.items():
+            object.__setattr__(self, name, value)  # frozen: assigned once, here
+        self._check()
+
+    def _check(self) -> None:
+        retries = self.max_retries
+        if retries is not None:
+            if isinstance(retries, bool) or not isinstance(retries, int):
+                raise TypeError(f"max_retries must be int or None, got {type(retries).__name__}")
+            if retries < 0:
+                raise ValueError("max_retries must be >= 0")
         for name in ("initial_delay", "max_delay", "multiplier", "jitter", "max_elapsed"):
             value = getattr(self, name)
             if value is not None or name != "max_elapsed":
                 check_number(name, value)
         if not 0 <= self.jitter <= 1:
             raise ValueError("jitter must be between 0 and 1")
+        if retries is None and self.max_elapsed is None:
+            raise ValueError("max_retries=None needs max_elapsed, or retries would never end")
 
 
 def backoff_delay(
@@ -128,9 +236,12 @@ def retry_delay(
 ) -> float | None:
     """Seconds to wait before retry `retry_number`, or None when the failure is final.
 
-    `status` is None for connection errors and timeouts, which are always retryable.
+    `status` is None for connection errors and timeouts (retried unless
+    `retry_connection_errors` is off).
     """
-    if retry_number > config.max_retries:
+    if config.max_retries is not None and retry_number > config.max_retries:
+        return None
+    if status is None and not config.retry_connection_errors:
         return None
     if status is not None:
         if status not in config.retry_on_status:

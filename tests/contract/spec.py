@@ -117,7 +117,7 @@ def stream_problems(path: str, body: bytes) -> list[str]:
     # Only an in-band error, in the error envelope, may end the stream instead of [DONE].
     payload = _json(last, len(chunks), problems)
     if isinstance(payload, dict) and "error" in payload:
-        return problems + [f"last event: {e}" for e in schema_errors("ErrorResponse", payload)]
+        return problems + [f"last event: {e}" for e in schema_errors("ErrorEnvelope", payload)]
     return [*problems, f"the stream ends with {last.data[:80]!r}, not data: [DONE]"]
 
 

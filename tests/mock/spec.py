@@ -92,7 +92,7 @@ class SpecChecker:
             if declared is not None:
                 schema = declared.get("content", {}).get("application/json", {}).get("schema")
         if schema is None and response.status_code >= 400:
-            name = "AnthropicErrorResponse" if anthropic else "ErrorResponse"
+            name = "AnthropicErrorResponse" if anthropic else "ErrorEnvelope"
             schema = {"$ref": f"#/components/schemas/{name}"}
         if schema is not None:
             self.validate(schema, body)

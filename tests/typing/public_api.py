@@ -5,11 +5,26 @@ Never executed; each `assert_type` fails the type check if an overload or return
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 from typing_extensions import assert_type
 
-from gatewise import AsyncGatewise, AsyncJob, AsyncStream, Gatewise, Job, Page, RawResponse, Stream
+import gatewise
+import gatewise.errors
+from gatewise import (
+    AsyncGatewise,
+    AsyncJob,
+    AsyncStream,
+    BackoffStrategy,
+    Gatewise,
+    Job,
+    Page,
+    RawResponse,
+    RetryConfig,
+    Stream,
+)
 from gatewise.params import ChatMessage
 from gatewise.types import (
     APIKey,
@@ -19,6 +34,7 @@ from gatewise.types import (
     CompletionChunk,
     CreatedAPIKey,
     EmbeddingResponse,
+    ErrorDetail,
     ImagesResponse,
     LogEntry,
     ModelInfo,
@@ -76,3 +92,16 @@ async def async_client(client: AsyncGatewise) -> None:
     assert_type(client.admin.logs.iter(), AsyncIterator[LogEntry])
     assert_type(await client.video.submit(model="m", prompt="p"), AsyncJob[VideoTask])
     assert_type(await client.admin.keys.list(), Page[APIKey])
+
+
+def seed_shapes(error: gatewise.errors.SDKBaseError) -> None:
+    """Aerostack's shapes type-check beside gatewise's own."""
+    RetryConfig("backoff", BackoffStrategy(1, 50, 1.1, 100), False)
+    RetryConfig(max_retries=2, initial_delay=0.5, retry_connection_errors=False)
+    RetryConfig("backoff", BackoffStrategy(1, 50, 1.1, 100), False, max_retries=2)  # type: ignore[call-overload]
+    RetryConfig("exponential", BackoffStrategy(1, 50, 1.1, 100), False)  # type: ignore[call-overload]
+    assert_type(error.raw_response, httpx.Response | None)
+    assert_type(error.data, ErrorDetail | None)
+    assert_type(error, gatewise.ErrorResponse)
+    Gatewise(server_idx=1, debug_logger=logging.getLogger("aerostack"))
+    Gatewise(server_url="http://localhost:8787/v1", http_client=httpx.Client())

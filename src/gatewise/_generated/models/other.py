@@ -275,7 +275,7 @@ class ConfigRollbackRequest(GatewiseModel):
     """An earlier version number."""
 
 
-class ErrorResponse(GatewiseModel):
+class ErrorEnvelope(GatewiseModel):
     """The error envelope of every gateway and admin error answer."""
 
     error: ErrorDetail
