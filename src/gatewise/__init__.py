@@ -22,6 +22,7 @@ from ._errors import (
     GatewiseError,
     IncompleteStreamError,
     NotFoundError,
+    OutputValidationError,
     PermissionDeniedError,
     ProviderUnavailableError,
     RateLimitError,
@@ -41,6 +42,8 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._generated.models import *  # noqa: F403
+    from ._parsed import ParsedChatCompletion, pydantic_function_tool
+    from ._structured import AsyncParsedStream, ParsedStream
 
 __all__ = [
     "APIConnectionError",
@@ -51,6 +54,7 @@ __all__ = [
     "AsyncJob",
     "AsyncJobFailed",
     "AsyncJobTimeout",
+    "AsyncParsedStream",
     "AsyncStream",
     "AuthError",
     "AuthenticationError",
@@ -60,7 +64,10 @@ __all__ = [
     "IncompleteStreamError",
     "Job",
     "NotFoundError",
+    "OutputValidationError",
     "Page",
+    "ParsedChatCompletion",
+    "ParsedStream",
     "PermissionDeniedError",
     "ProviderUnavailableError",
     "RateLimitError",
@@ -74,10 +81,23 @@ __all__ = [
     "StreamClosedError",
     "UnprocessableEntityError",
     "__version__",
+    "pydantic_function_tool",
 ]
+
+# Hand-written names loaded on first use, as the models are (they import the chat models).
+_LAZY = {
+    "AsyncParsedStream": "._structured",
+    "ParsedChatCompletion": "._parsed",
+    "ParsedStream": "._structured",
+    "pydantic_function_tool": "._parsed",
+}
 
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
     # Response models are imported on first use (they cost most of the import time).
     from ._generated import models
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Generic
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 import httpx
 from typing_extensions import Self
@@ -28,6 +29,9 @@ from ._generated.client import AsyncResources, SyncResources
 from ._http import DEFAULT_LIMITS, H, HttpClientHolder
 from ._pipeline import AsyncPipeline, SyncPipeline
 from ._retry import RetryConfig
+
+if TYPE_CHECKING:
+    from ._chat import AsyncChat, Chat
 
 
 class _ClientBase(Generic[H]):
@@ -206,6 +210,13 @@ class Gatewise(SyncResources, _ClientBase[httpx.Client]):
 
     _http_class = httpx.Client
 
+    @cached_property
+    def chat(self) -> Chat:
+        # The generated resource plus the hand-written helpers (parse, run_tools).
+        from ._chat import Chat
+
+        return Chat(self)
+
     def _make_pipeline(self) -> None:
         self._pipeline = SyncPipeline(self._config, self._holder, self._cooldowns)
 
@@ -231,6 +242,12 @@ class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
     """
 
     _http_class = httpx.AsyncClient
+
+    @cached_property
+    def chat(self) -> AsyncChat:
+        from ._chat import AsyncChat
+
+        return AsyncChat(self)
 
     def _make_pipeline(self) -> None:
         self._pipeline = AsyncPipeline(self._config, self._holder, self._cooldowns)
