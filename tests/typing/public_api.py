@@ -7,10 +7,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 
+from pydantic import BaseModel
 from typing_extensions import assert_type
 
-from gatewise import AsyncGatewise, AsyncJob, AsyncStream, Gatewise, Job, Page, RawResponse, Stream
-from gatewise.params import ChatMessage
+from gatewise import (
+    AsyncGatewise,
+    AsyncJob,
+    AsyncParsedStream,
+    AsyncStream,
+    Gatewise,
+    Job,
+    OutputValidationError,
+    Page,
+    ParsedChatCompletion,
+    ParsedStream,
+    RawResponse,
+    Stream,
+    pydantic_function_tool,
+)
+from gatewise.params import ChatMessage, Tool
 from gatewise.types import (
     APIKey,
     ChatCompletion,
@@ -76,3 +91,35 @@ async def async_client(client: AsyncGatewise) -> None:
     assert_type(client.admin.logs.iter(), AsyncIterator[LogEntry])
     assert_type(await client.video.submit(model="m", prompt="p"), AsyncJob[VideoTask])
     assert_type(await client.admin.keys.list(), Page[APIKey])
+
+
+class Weather(BaseModel):
+    city: str
+
+
+def sync_structured(client: Gatewise) -> None:
+    result = client.chat.completions.parse(model="m", messages=[], response_format=Weather)
+    assert_type(result, ParsedChatCompletion[Weather])
+    assert_type(result.choices[0].message.parsed, Weather | None)
+    assert_type(result.choices[0].message.refusal, str | None)
+    assert_type(result.validation_retries, int)
+    stream = client.chat.completions.parse(
+        model="m", messages=[], response_format=Weather, stream=True
+    )
+    assert_type(stream, ParsedStream[Weather])
+    assert_type(stream.collect().choices[0].message.parsed, Weather | None)
+    assert_type(pydantic_function_tool(Weather, name="w"), Tool)
+    try:
+        pass
+    except OutputValidationError as error:
+        assert_type(error.text, str)
+
+
+async def async_structured(client: AsyncGatewise) -> None:
+    result = await client.chat.completions.parse(model="m", messages=[], response_format=Weather)
+    assert_type(result.choices[0].message.parsed, Weather | None)
+    stream = await client.chat.completions.parse(
+        model="m", messages=[], response_format=Weather, stream=True
+    )
+    assert_type(stream, AsyncParsedStream[Weather])
+    assert_type((await stream.collect()).choices[0].message.parsed, Weather | None)
