@@ -1,5 +1,5 @@
 """`client.chat`: the generated resources plus the hand-written helpers on
-`chat.completions` (`parse`), as subclasses so the generated code stays untouched."""
+`chat.completions` (`parse`, `run_tools`), as subclasses so the generated code stays untouched."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ._generated.resources import chat as generated
 from ._parsed import ParsedChatCompletion, T
 from ._steps import adrive, drive
 from ._structured import AsyncParsedStream, ParsedStream, ParseRequest
+from ._tools import ToolLoop, ToolRun, ToolSpec, arun_tool, run_tool
 
 if TYPE_CHECKING:
     from ._generated.params import ChatMessage
@@ -82,6 +83,43 @@ class ChatCompletions(generated.ChatCompletions):
             return ParsedStream(self.create(**request.arguments, stream=True), request)
         return drive(request.steps(), lambda arguments: self.create(**arguments))
 
+    def run_tools(
+        self,
+        *,
+        model: str,
+        messages: Sequence[ChatMessage],
+        tools: Sequence[ToolSpec],
+        max_rounds: int = 8,
+        **arguments: Any,
+    ) -> ToolRun:
+        """Call the model, run the tools it asks for, send their results, and repeat until it
+        answers without tool calls or `max_rounds` calls were made.
+
+        Args:
+            model: As in `create()`.
+            messages: The conversation so far.
+            tools: Python functions (their signature and type hints give the schema, their
+                docstring the description) or `(ArgumentsModel, function)` pairs, whose
+                function gets the validated model.
+            max_rounds: The most model calls.
+            **arguments: Any other argument or request option of `create()` but `tools`.
+
+        Returns:
+            A `ToolRun`: `.completion`, `.messages` (the transcript), `.rounds`, `.finished`.
+            A tool's str result is sent as is, anything else as JSON; a tool's exception
+            (or arguments that do not validate) is sent as a tool error.
+        """
+        loop = ToolLoop.of(
+            tools, max_rounds, {"model": model, "messages": messages, **arguments}, awaits=False
+        )
+        while True:
+            calls = loop.answered(self.create(**loop.request()))
+            if not calls:
+                return loop.result()
+            loop.record(calls, [run_tool(call) for call in calls])
+            if loop.exhausted:
+                return loop.result()
+
 
 class AsyncChatCompletions(generated.AsyncChatCompletions):
     __doc__ = generated.AsyncChatCompletions.__doc__
@@ -128,6 +166,27 @@ class AsyncChatCompletions(generated.AsyncChatCompletions):
         if stream:
             return AsyncParsedStream(await self.create(**request.arguments, stream=True), request)
         return await adrive(request.steps(), lambda arguments: self.create(**arguments))
+
+    async def run_tools(
+        self,
+        *,
+        model: str,
+        messages: Sequence[ChatMessage],
+        tools: Sequence[ToolSpec],
+        max_rounds: int = 8,
+        **arguments: Any,
+    ) -> ToolRun:
+        """`Gatewise`'s `run_tools()`, awaited; async tools are awaited too."""
+        loop = ToolLoop.of(
+            tools, max_rounds, {"model": model, "messages": messages, **arguments}, awaits=True
+        )
+        while True:
+            calls = loop.answered(await self.create(**loop.request()))
+            if not calls:
+                return loop.result()
+            loop.record(calls, [await arun_tool(call) for call in calls])
+            if loop.exhausted:
+                return loop.result()
 
 
 class Chat(generated.Chat):
