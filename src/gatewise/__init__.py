@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ._generated.models import *  # noqa: F403
     from ._parsed import ParsedChatCompletion, pydantic_function_tool
     from ._structured import AsyncParsedStream, ParsedStream
+    from ._tools import ToolRun
 
 __all__ = [
     "APIConnectionError",
@@ -79,6 +80,7 @@ __all__ = [
     "ServerError",
     "Stream",
     "StreamClosedError",
+    "ToolRun",
     "UnprocessableEntityError",
     "__version__",
     "pydantic_function_tool",
@@ -89,6 +91,7 @@ _LAZY = {
     "AsyncParsedStream": "._structured",
     "ParsedChatCompletion": "._parsed",
     "ParsedStream": "._structured",
+    "ToolRun": "._tools",
     "pydantic_function_tool": "._parsed",
 }
 

@@ -53,7 +53,9 @@ class _Tool:
     def invoke(self, arguments: str) -> Any:
         values = self.arguments.model_validate_json(arguments or "{}")
         if self.spread:
-            return self.function(**{name: getattr(values, name) for name in values.model_fields})
+            return self.function(
+                **{name: getattr(values, name) for name in self.arguments.model_fields}
+            )
         return self.function(values)
 
 

@@ -23,6 +23,7 @@ from gatewise import (
     ParsedStream,
     RawResponse,
     Stream,
+    ToolRun,
     pydantic_function_tool,
 )
 from gatewise.params import ChatMessage, Tool
@@ -114,6 +115,16 @@ def sync_structured(client: Gatewise) -> None:
     except OutputValidationError as error:
         assert_type(error.text, str)
 
+    def get_weather(city: str) -> str:
+        return city
+
+    run = client.chat.completions.run_tools(
+        model="m", messages=[], tools=[get_weather, (Weather, get_weather)], max_rounds=2
+    )
+    assert_type(run, ToolRun)
+    assert_type(run.completion, ChatCompletion)
+    assert_type(run.finished, bool)
+
 
 async def async_structured(client: AsyncGatewise) -> None:
     result = await client.chat.completions.parse(model="m", messages=[], response_format=Weather)
@@ -123,3 +134,5 @@ async def async_structured(client: AsyncGatewise) -> None:
     )
     assert_type(stream, AsyncParsedStream[Weather])
     assert_type((await stream.collect()).choices[0].message.parsed, Weather | None)
+    run = await client.chat.completions.run_tools(model="m", messages=[], tools=[])
+    assert_type(run, ToolRun)
