@@ -7,7 +7,7 @@ import pickle
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 import gatewise
 from gatewise.testing import MockGateway
@@ -192,3 +192,70 @@ async def test_bad_arguments_fail_before_sending(client: Any, gateway: MockGatew
             )
         )
     assert not gateway.requests.to("/v1/chat/completions")
+
+
+class Node(BaseModel):
+    value: str
+    children: list[Node]
+    next: Node | None = None
+
+
+class Tree(BaseModel):
+    root: Node = Field(description="The tree's root.")
+
+
+@pytest.mark.parametrize("model", ["openai/gpt-4o", ANTHROPIC])
+async def test_recursive_models_and_described_references(
+    client: Any, gateway: MockGateway, model: str
+) -> None:
+    result = await maybe(
+        client.chat.completions.parse(
+            model=model, messages=chat_message("a tree"), response_format=Tree
+        )
+    )
+    tree = result.choices[0].message.parsed
+    assert isinstance(tree, Tree)
+    assert isinstance(tree.root.children[0], Node)
+    body = gateway.requests[-1].json
+    fmt = body.get("response_format") or {
+        "json_schema": {"schema": body["tools"][0]["input_schema"]}
+    }
+    schema = fmt["json_schema"]["schema"]
+    # A $ref with a sibling (the description) is inlined; the recursion stays a $ref.
+    assert schema["properties"]["root"]["description"] == "The tree's root."
+    assert schema["properties"]["root"]["required"] == ["value", "children", "next"]
+    assert schema["$defs"]["Node"]["properties"]["children"]["items"] == {"$ref": "#/$defs/Node"}
+
+
+async def test_tool_arguments_that_do_not_validate_are_reasked(
+    client: Any, gateway: MockGateway
+) -> None:
+    class Lookup(BaseModel):
+        city: str
+
+        @field_validator("city")
+        @classmethod
+        def _known(cls, value: str) -> str:
+            if value != "Paris":
+                raise ValueError("unknown city")
+            return value
+
+    class Answer(BaseModel):
+        text: str
+
+    result = await maybe(
+        client.chat.completions.parse(
+            model="openai/gpt-4o",
+            messages=chat_message("look it up"),
+            response_format=Answer,
+            tools=[gatewise.pydantic_function_tool(Lookup)],
+            max_validation_retries=1,
+        )
+    )
+    # The errors went back as the tool call's result; the model then answered in text.
+    assert result.validation_retries == 1
+    assert isinstance(result.choices[0].message.parsed, Answer)
+    reask = gateway.requests[-1].json["messages"]
+    assert [m["role"] for m in reask] == ["user", "assistant", "tool"]
+    assert reask[2]["tool_call_id"] == reask[1]["tool_calls"][0]["id"]
+    assert "unknown city" in reask[2]["content"]

@@ -88,6 +88,8 @@ def instance(schema: Any, name: str = "value", depth: int = 0, root: Any = None)
         return schema["examples"][0]
     for key in ("anyOf", "oneOf", "allOf"):
         if isinstance(schema.get(key), list) and schema[key]:
+            if _deep(depth) and {"type": "null"} in schema[key]:
+                return None  # a recursive model ends where it may
             return instance(schema[key][0], name, depth + 1, root)
     kind = schema.get("type")
     if isinstance(kind, list):
@@ -100,7 +102,8 @@ def instance(schema: Any, name: str = "value", depth: int = 0, root: Any = None)
             return {}
         return {key: instance(sub, key, depth + 1, root) for key, sub in props.items()}
     if kind == "array":
-        count = max(1, int(schema.get("minItems", 1)))
+        fewest = int(schema.get("minItems", 0))
+        count = fewest if _deep(depth) else max(1, fewest)
         return [instance(schema.get("items"), name, depth + 1, root) for _ in range(count)]
     if kind == "integer":
         return _bounded(schema, 1)
@@ -111,6 +114,12 @@ def instance(schema: Any, name: str = "value", depth: int = 0, root: Any = None)
     if kind == "null":
         return None
     return _string_for(schema, name)
+
+
+def _deep(depth: int) -> bool:
+    """Past half the depth limit, values get as small as the schema allows (no array items,
+    null where allowed), so that recursive schemas end with a valid value."""
+    return depth >= _MAX_SCHEMA_DEPTH // 2
 
 
 def _resolve(root: Any, ref: str) -> Any:
