@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic
 
+from pydantic import BaseModel
+
 from ._errors import OutputValidationError
 from ._generated.models.chat import ChatCompletion, ChatCompletionChunk
 from ._parsed import (
@@ -39,7 +41,7 @@ class ParseRequest(Generic[T]):
         stream: bool,
         arguments: Mapping[str, Any],
     ) -> ParseRequest[T]:
-        if not isinstance(output, type) or not hasattr(output, "model_validate_json"):
+        if not (isinstance(output, type) and issubclass(output, BaseModel)):
             raise TypeError(f"response_format must be a pydantic model class, got {output!r}")
         if max_validation_retries < 0:
             raise ValueError("max_validation_retries must be 0 or more")
@@ -61,7 +63,8 @@ class ParseRequest(Generic[T]):
         """Yields create()'s arguments, receives its answer; re-asks while it does not
         validate and re-asks are left."""
         messages: list[Any] = list(self.arguments["messages"])
-        for retries in range(self.max_validation_retries + 1):
+        retries = 0
+        while True:
             completion = yield {**self.arguments, "messages": messages}
             try:
                 return self.parsed(completion, retries)
@@ -69,7 +72,7 @@ class ParseRequest(Generic[T]):
                 if retries == self.max_validation_retries:
                     raise
                 messages = [*messages, *reask_messages(completion, error)]
-        raise AssertionError("unreachable: the last round returns or raises")
+                retries += 1
 
 
 class ParsedStream(Generic[T]):

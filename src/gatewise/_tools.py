@@ -105,6 +105,8 @@ class ToolLoop:
             raise ValueError("max_rounds must be 1 or more")
         if "tools" in arguments:
             raise TypeError("run_tools() takes its tools as python functions in `tools`")
+        if arguments.get("stream"):
+            raise TypeError("run_tools() reads whole answers: it takes no stream=True")
         built: dict[str, _Tool] = {}
         for spec in tools:
             tool = _tool_of(spec, awaits=awaits)

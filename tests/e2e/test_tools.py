@@ -183,4 +183,10 @@ async def test_bad_tools_fail_before_sending(client: Any, gateway: MockGateway) 
                     model="openai/gpt-4o", messages=chat_message("hi"), tools=tools
                 )
             )
+    with pytest.raises(TypeError, match="stream"):
+        await maybe(
+            client.chat.completions.run_tools(
+                model="openai/gpt-4o", messages=chat_message("hi"), tools=[get_weather], stream=True
+            )
+        )
     assert not gateway.requests.to("/v1/chat/completions")
