@@ -9,10 +9,12 @@ models keep working.
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 _NESTED_LISTS = ("anyOf", "oneOf", "prefixItems")
 _NESTED_MAPS = ("$defs", "definitions", "properties")
@@ -24,10 +26,15 @@ _EMPTY_OBJECT: dict[str, Any] = {
 }
 
 
-def strict_json_schema(model: type[BaseModel] | TypeAdapter[Any]) -> dict[str, Any]:
-    """The strict JSON schema of a pydantic model (or a TypeAdapter over one)."""
-    schema = model.json_schema() if isinstance(model, TypeAdapter) else model.model_json_schema()
-    return make_strict(schema)
+def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The strict JSON schema of a pydantic model (a copy: the caller may change it)."""
+    return copy.deepcopy(_strict_json_schema(model))
+
+
+@functools.lru_cache(maxsize=256)
+def _strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    # pydantic takes most of a millisecond to build a schema; a model asks for it every call.
+    return make_strict(model.model_json_schema())
 
 
 def make_strict(schema: Mapping[str, Any]) -> dict[str, Any]:
