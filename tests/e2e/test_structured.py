@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 import gatewise
 from gatewise.testing import MockGateway
 
-from .helpers import chat_message, maybe
+from .helpers import chat_message, items, maybe
 
 ANTHROPIC = "anthropic/claude-3-5-haiku-20241022"
 
@@ -259,3 +259,15 @@ async def test_tool_arguments_that_do_not_validate_are_reasked(
     assert [m["role"] for m in reask] == ["user", "assistant", "tool"]
     assert reask[2]["tool_call_id"] == reask[1]["tool_calls"][0]["id"]
     assert "unknown city" in reask[2]["content"]
+
+
+async def test_a_parsed_stream_yields_the_chunks(client: Any) -> None:
+    stream = await maybe(
+        client.chat.completions.parse(
+            model="openai/gpt-4o", messages=chat_message("hi"), response_format=Weather, stream=True
+        )
+    )
+    chunks = await items(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert Weather.model_validate_json(text)
+    assert all(isinstance(c, gatewise.ChatCompletionChunk) for c in chunks)
