@@ -21,25 +21,46 @@ from .errors import *  # noqa: F403  (every exception: see gatewise.errors)
 
 if TYPE_CHECKING:
     from ._generated.models import *  # noqa: F403
+    from ._parsed import ParsedChatCompletion, pydantic_function_tool
+    from ._structured import AsyncParsedStream, ParsedStream
+    from ._tools import ToolRun
 
 __all__ = [
     "AsyncGatewise",
     "AsyncJob",
+    "AsyncParsedStream",
     "AsyncStream",
     "BackoffStrategy",
     "Gatewise",
     "Job",
     "Page",
+    "ParsedChatCompletion",
+    "ParsedStream",
     "RawResponse",
     "RequestOptions",
     "RetryConfig",
     "Stream",
+    "ToolRun",
     "__version__",
+    "pydantic_function_tool",
     *errors.__all__,
 ]
 
+# Hand-written names loaded on first use, as the models are (they import the chat models).
+_LAZY = {
+    "AsyncParsedStream": "._structured",
+    "ParsedChatCompletion": "._parsed",
+    "ParsedStream": "._structured",
+    "ToolRun": "._tools",
+    "pydantic_function_tool": "._parsed",
+}
+
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
     # Response models are imported on first use (they cost most of the import time).
     from ._generated import models
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Generic, NoReturn
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn
 
 import httpx
 from typing_extensions import Self
@@ -30,6 +31,9 @@ from ._http import DEFAULT_LIMITS, H, HttpClientHolder
 from ._pipeline import AsyncPipeline, SyncPipeline
 from ._retry import RetryConfig
 from .httpclient import AsyncHttpClient, HttpClient
+
+if TYPE_CHECKING:
+    from ._chat import AsyncChat, Chat
 
 
 class _ClientBase(Generic[H]):
@@ -242,6 +246,13 @@ class Gatewise(SyncResources, _ClientBase[HttpClient]):
 
     _http_class = httpx.Client
 
+    @cached_property
+    def chat(self) -> Chat:
+        # The generated resource plus the hand-written helpers (parse, run_tools).
+        from ._chat import Chat
+
+        return Chat(self)
+
     def _make_pipeline(self) -> None:
         self._pipeline = SyncPipeline(self._config, self._holder, self._cooldowns)
 
@@ -277,6 +288,12 @@ class AsyncGatewise(AsyncResources, _ClientBase[AsyncHttpClient]):
     """
 
     _http_class = httpx.AsyncClient
+
+    @cached_property
+    def chat(self) -> AsyncChat:
+        from ._chat import AsyncChat
+
+        return AsyncChat(self)
 
     def _make_pipeline(self) -> None:
         self._pipeline = AsyncPipeline(self._config, self._holder, self._cooldowns)

@@ -18,6 +18,7 @@ GatewiseError
 │   └── IncompleteStreamError the stream ended before its terminal event
 ├── ResponseValidationError   the body does not fit the spec: .body, .response, .__cause__
 ├── ResponseTooLargeError     an answer or one stream event over its limit: .limit
+├── OutputValidationError     a structured output that does not fit its model: .text .errors
 ├── StreamClosedError         a stream iterated after close()
 ├── AsyncJobFailed            .job, .error
 ├── AsyncJobTimeout           .job, .timeout
@@ -232,6 +233,23 @@ class ResponseValidationError(GatewiseError):
         super().__init__(message)
         self.body = body
         self.response = response
+
+
+class OutputValidationError(GatewiseError):
+    """The model's answer to `parse()` does not fit the `response_format` model, even after
+    `max_validation_retries` re-asks.
+
+    Attributes:
+        text: The answer's raw text (the last one, after re-asks).
+        errors: pydantic's errors for it (`ValidationError.errors()`).
+    """
+
+    def __init__(
+        self, message: str, *, text: str, errors: list[pydantic_core.ErrorDetails]
+    ) -> None:
+        super().__init__(message)
+        self.text = text
+        self.errors = errors
 
 
 class ResponseTooLargeError(GatewiseError):

@@ -49,7 +49,8 @@ def test_page_code_runs_against_the_mock(
 
 def _run(block: CodeBlock, namespace: dict[str, object]) -> None:
     try:
-        exec(compile(block.source, block.where, "exec"), namespace)
+        # dont_inherit: a block runs as a script would, without this module's __future__ imports.
+        exec(compile(block.source, block.where, "exec", dont_inherit=True), namespace)
     except Exception as exc:
         raise AssertionError(f"the code block at {block.where} failed: {exc!r}") from exc
 

@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
+from pydantic import BaseModel
 from typing_extensions import assert_type
 
 import gatewise
@@ -16,16 +17,22 @@ import gatewise.errors
 from gatewise import (
     AsyncGatewise,
     AsyncJob,
+    AsyncParsedStream,
     AsyncStream,
     BackoffStrategy,
     Gatewise,
     Job,
+    OutputValidationError,
     Page,
+    ParsedChatCompletion,
+    ParsedStream,
     RawResponse,
     RetryConfig,
     Stream,
+    ToolRun,
+    pydantic_function_tool,
 )
-from gatewise.params import ChatMessage
+from gatewise.params import ChatMessage, Tool
 from gatewise.types import (
     APIKey,
     ChatCompletion,
@@ -105,3 +112,47 @@ def seed_shapes(error: gatewise.errors.SDKBaseError) -> None:
     assert_type(error, gatewise.ErrorResponse)
     Gatewise(server_idx=1, debug_logger=logging.getLogger("aerostack"))
     Gatewise(server_url="http://localhost:8787/v1", http_client=httpx.Client())
+
+
+class Weather(BaseModel):
+    city: str
+
+
+def sync_structured(client: Gatewise) -> None:
+    result = client.chat.completions.parse(model="m", messages=[], response_format=Weather)
+    assert_type(result, ParsedChatCompletion[Weather])
+    assert_type(result.choices[0].message.parsed, Weather | None)
+    assert_type(result.choices[0].message.refusal, str | None)
+    assert_type(result.validation_retries, int)
+    stream = client.chat.completions.parse(
+        model="m", messages=[], response_format=Weather, stream=True
+    )
+    assert_type(stream, ParsedStream[Weather])
+    assert_type(stream.collect().choices[0].message.parsed, Weather | None)
+    assert_type(pydantic_function_tool(Weather, name="w"), Tool)
+    try:
+        pass
+    except OutputValidationError as error:
+        assert_type(error.text, str)
+
+    def get_weather(city: str) -> str:
+        return city
+
+    run = client.chat.completions.run_tools(
+        model="m", messages=[], tools=[get_weather, (Weather, get_weather)], max_rounds=2
+    )
+    assert_type(run, ToolRun)
+    assert_type(run.completion, ChatCompletion)
+    assert_type(run.finished, bool)
+
+
+async def async_structured(client: AsyncGatewise) -> None:
+    result = await client.chat.completions.parse(model="m", messages=[], response_format=Weather)
+    assert_type(result.choices[0].message.parsed, Weather | None)
+    stream = await client.chat.completions.parse(
+        model="m", messages=[], response_format=Weather, stream=True
+    )
+    assert_type(stream, AsyncParsedStream[Weather])
+    assert_type((await stream.collect()).choices[0].message.parsed, Weather | None)
+    run = await client.chat.completions.run_tools(model="m", messages=[], tools=[])
+    assert_type(run, ToolRun)

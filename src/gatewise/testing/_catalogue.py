@@ -82,6 +82,8 @@ MODELS: tuple[ModelSpec, ...] = (
     ModelSpec("mock/slow", _ALL),
     ModelSpec("mock/stream-cut", (*_CHAT, "completions")),
     ModelSpec("mock/video-fail", ("video",)),
+    ModelSpec("mock/invalid-json", (*_CHAT, "json_mode")),
+    ModelSpec("mock/refuse", (*_CHAT, "json_mode")),
 )
 # fmt: on
 
@@ -204,6 +206,8 @@ FAULT_MODELS = frozenset(
         "slow",
         "stream-cut",
         "video-fail",
+        "invalid-json",
+        "refuse",
     }
 )
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._catalogue import fault_of
 from ._errors import MockError
 
 GREETING = "Hello from the gatewise mock gateway."
@@ -70,10 +71,14 @@ def render_template(text: str, variables: Mapping[str, Any]) -> str:
     return _TEMPLATE_VAR.sub(fill, text)
 
 
-def instance(schema: Any, name: str = "value", depth: int = 0) -> Any:
-    """A deterministic value fitting a JSON schema (tool arguments, json_schema answers)."""
+def instance(schema: Any, name: str = "value", depth: int = 0, root: Any = None) -> Any:
+    """A deterministic value fitting a JSON schema (tool arguments, json_schema answers);
+    local `$ref`s (`#/$defs/...`) resolve against `root`, the whole schema."""
     if not isinstance(schema, Mapping):
         return "example"
+    root = schema if root is None else root
+    if isinstance(schema.get("$ref"), str) and depth < _MAX_SCHEMA_DEPTH:
+        return instance(_resolve(root, schema["$ref"]), name, depth + 1, root)
     for key in ("const", "default"):
         if key in schema:
             return schema[key]
@@ -83,7 +88,9 @@ def instance(schema: Any, name: str = "value", depth: int = 0) -> Any:
         return schema["examples"][0]
     for key in ("anyOf", "oneOf", "allOf"):
         if isinstance(schema.get(key), list) and schema[key]:
-            return instance(schema[key][0], name, depth + 1)
+            if _deep(depth) and {"type": "null"} in schema[key]:
+                return None  # a recursive model ends where it may
+            return instance(schema[key][0], name, depth + 1, root)
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
@@ -93,10 +100,11 @@ def instance(schema: Any, name: str = "value", depth: int = 0) -> Any:
         props = schema.get("properties")
         if depth >= _MAX_SCHEMA_DEPTH or not isinstance(props, Mapping):
             return {}
-        return {key: instance(sub, key, depth + 1) for key, sub in props.items()}
+        return {key: instance(sub, key, depth + 1, root) for key, sub in props.items()}
     if kind == "array":
-        count = max(1, int(schema.get("minItems", 1)))
-        return [instance(schema.get("items"), name, depth + 1) for _ in range(count)]
+        fewest = int(schema.get("minItems", 0))
+        count = fewest if _deep(depth) else max(1, fewest)
+        return [instance(schema.get("items"), name, depth + 1, root) for _ in range(count)]
     if kind == "integer":
         return _bounded(schema, 1)
     if kind == "number":
@@ -106,6 +114,22 @@ def instance(schema: Any, name: str = "value", depth: int = 0) -> Any:
     if kind == "null":
         return None
     return _string_for(schema, name)
+
+
+def _deep(depth: int) -> bool:
+    """Past half the depth limit, values get as small as the schema allows (no array items,
+    null where allowed), so that recursive schemas end with a valid value."""
+    return depth >= _MAX_SCHEMA_DEPTH // 2
+
+
+def _resolve(root: Any, ref: str) -> Any:
+    """The schema a local `$ref` names, or {} (any value) when it names nothing."""
+    if not ref.startswith("#/"):
+        return {}
+    node = root
+    for part in ref[2:].split("/"):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return node if isinstance(node, Mapping) else {}
 
 
 def _bounded(schema: Mapping[str, Any], default: int) -> int:
@@ -148,6 +172,7 @@ class ChatReply:
     content: str | None
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     finish_reason: str = "stop"
+    refusal: str | None = None
 
 
 def _last_user_text(messages: Sequence[Mapping[str, Any]]) -> str:
@@ -188,9 +213,27 @@ def tool_call_id(prefix: str, name: str, arguments: str, turn: int) -> str:
     return f"{prefix}{digest[:24]}"
 
 
+REFUSAL = "I can't help with that (a scripted refusal of mock/refuse)."
+
+
 def chat_reply(body: Mapping[str, Any]) -> ChatReply:
     """The deterministic answer to a (validated) chat completion request."""
     messages: list[Mapping[str, Any]] = list(body.get("messages", []))
+    fault = fault_of(str(body.get("model", "")))
+    if fault == "refuse":
+        return ChatReply(content=None, refusal=REFUSAL)
+    reply = _answer(body, messages)
+    if fault == "invalid-json" and reply.content and not _answered_before(messages):
+        # The first answer of a conversation is cut in half, so a re-ask gets a whole one.
+        return ChatReply(content=reply.content[: len(reply.content) // 2] or "{")
+    return reply
+
+
+def _answered_before(messages: Sequence[Mapping[str, Any]]) -> bool:
+    return any(message.get("role") == "assistant" for message in messages)
+
+
+def _answer(body: Mapping[str, Any], messages: list[Mapping[str, Any]]) -> ChatReply:
     tools: list[Mapping[str, Any]] = list(body.get("tools") or [])
     choice = body.get("tool_choice", "auto" if tools else "none")
     user_text = _last_user_text(messages)

@@ -89,7 +89,11 @@ async def chat_completions(call: Call) -> Response:
         "model": body["model"],
         "system_fingerprint": _FINGERPRINT,
     }
-    message: dict[str, Any] = {"role": "assistant", "content": reply.content, "refusal": None}
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "content": reply.content,
+        "refusal": reply.refusal,
+    }
     if reply.tool_calls:
         message["tool_calls"] = reply.tool_calls
     if not call.streaming:
@@ -160,6 +164,8 @@ async def chat_completions(call: Call) -> Response:
                 )
         for piece in _llm.split_words(reply.content or ""):
             frames.append(chunk(index, {"content": piece}))
+        if reply.refusal is not None:
+            frames.append(chunk(index, {"refusal": reply.refusal}))
         frames.append(chunk(index, {}, reply.finish_reason))
     if include_usage:
         frames.append(_sse.data_frame({**head, "choices": [], "usage": totals, **tail_fields}))
