@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._batch import BatchResult
 from ._client import AsyncGatewise, Gatewise
 from ._errors import (
     AllProvidersFailed,
@@ -55,6 +56,7 @@ __all__ = [
     "AuthError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchResult",
     "Gatewise",
     "GatewiseError",
     "IncompleteStreamError",

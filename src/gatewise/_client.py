@@ -7,12 +7,21 @@ module only settles configuration and owns the lifecycle (context manager, close
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Generic
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
 import httpx
 from typing_extensions import Self
 
+from ._batch import (
+    BatchResult,
+    OnProgress,
+    Requests,
+    by_index,
+    check_concurrency,
+    iter_async,
+    iter_sync,
+)
 from ._config import (
     DEFAULT_MAX_EVENT_BYTES,
     DEFAULT_PHASES,
@@ -28,6 +37,8 @@ from ._generated.client import AsyncResources, SyncResources
 from ._http import DEFAULT_LIMITS, H, HttpClientHolder
 from ._pipeline import AsyncPipeline, SyncPipeline
 from ._retry import RetryConfig
+
+T = TypeVar("T")
 
 
 class _ClientBase(Generic[H]):
@@ -221,6 +232,64 @@ class Gatewise(SyncResources, _ClientBase[httpx.Client]):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def batch(
+        self,
+        operation: Callable[..., T],
+        requests: Requests,
+        *,
+        concurrency: int = 16,
+        on_progress: OnProgress | None = None,
+    ) -> list[BatchResult[T]]:
+        """Call `operation` once per kwargs dict of `requests`, `concurrency` calls at a time.
+
+        `client.batch(client.chat.completions.create, [{"model": ..., "messages": ...}])`.
+        Each call goes through retries, fallbacks and cooldowns as a single one would; a
+        429's Retry-After pauses every call of the batch. `requests` may be any iterable
+        (a generator is read lazily, at most `concurrency` items ahead).
+
+        Args:
+            operation: An operation method, such as `client.chat.completions.create`.
+            requests: One dict of keyword arguments per call.
+            concurrency: How many calls run at once (worker threads).
+            on_progress: Called as `on_progress(done, total)` after each call, in the
+                calling thread; `total` is `len(requests)`, None when it has no len().
+                An exception it raises (KeyboardInterrupt too) stops the batch.
+
+        Returns:
+            One `BatchResult` per item, in input order: `.ok`, `.value`, `.error`.
+        """
+        return by_index(self._iter_batch(operation, requests, concurrency, on_progress, False))
+
+    def iter_batch(
+        self,
+        operation: Callable[..., T],
+        requests: Requests,
+        *,
+        concurrency: int = 16,
+        on_progress: OnProgress | None = None,
+    ) -> Iterator[BatchResult[T]]:
+        """As `batch()`, yielding each result in input order as soon as it and those before
+        it are done; at most `concurrency` items are read ahead of the last one yielded.
+        Leaving the loop early stops the batch."""
+        return self._iter_batch(operation, requests, concurrency, on_progress, True)
+
+    def _iter_batch(
+        self,
+        operation: Callable[..., T],
+        requests: Requests,
+        concurrency: int,
+        on_progress: OnProgress | None,
+        ordered: bool,
+    ) -> Iterator[BatchResult[T]]:
+        return iter_sync(
+            operation,
+            requests,
+            concurrency=check_concurrency(concurrency),
+            on_progress=on_progress,
+            ordered=ordered,
+            max_pause=self._config.retry.max_delay,
+        )
+
 
 class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
     """The asynchronous client: the surface of `Gatewise`, every operation awaited.
@@ -246,3 +315,54 @@ class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+    async def batch(
+        self,
+        operation: Callable[..., Awaitable[T]],
+        requests: Requests,
+        *,
+        concurrency: int = 16,
+        on_progress: OnProgress | None = None,
+    ) -> list[BatchResult[T]]:
+        """As `Gatewise.batch`, with the calls as asyncio tasks: cancelling the awaiting
+        task cancels the calls in flight and starts no other.
+
+        Args:
+            operation: An operation method, such as `client.chat.completions.create`.
+            requests: One dict of keyword arguments per call.
+            concurrency: How many calls run at once.
+            on_progress: Called as `on_progress(done, total)` after each call.
+
+        Returns:
+            One `BatchResult` per item, in input order.
+        """
+        batch = self._iter_batch(operation, requests, concurrency, on_progress, False)
+        return by_index([result async for result in batch])
+
+    def iter_batch(
+        self,
+        operation: Callable[..., Awaitable[T]],
+        requests: Requests,
+        *,
+        concurrency: int = 16,
+        on_progress: OnProgress | None = None,
+    ) -> AsyncIterator[BatchResult[T]]:
+        """As `Gatewise.iter_batch`: `async for result in client.iter_batch(...)`."""
+        return self._iter_batch(operation, requests, concurrency, on_progress, True)
+
+    def _iter_batch(
+        self,
+        operation: Callable[..., Awaitable[T]],
+        requests: Requests,
+        concurrency: int,
+        on_progress: OnProgress | None,
+        ordered: bool,
+    ) -> AsyncIterator[BatchResult[T]]:
+        return iter_async(
+            operation,
+            requests,
+            concurrency=check_concurrency(concurrency),
+            on_progress=on_progress,
+            ordered=ordered,
+            max_pause=self._config.retry.max_delay,
+        )

@@ -9,7 +9,17 @@ from collections.abc import AsyncIterator, Iterator
 
 from typing_extensions import assert_type
 
-from gatewise import AsyncGatewise, AsyncJob, AsyncStream, Gatewise, Job, Page, RawResponse, Stream
+from gatewise import (
+    AsyncGatewise,
+    AsyncJob,
+    AsyncStream,
+    BatchResult,
+    Gatewise,
+    Job,
+    Page,
+    RawResponse,
+    Stream,
+)
 from gatewise.params import ChatMessage
 from gatewise.types import (
     APIKey,
@@ -76,3 +86,23 @@ async def async_client(client: AsyncGatewise) -> None:
     assert_type(client.admin.logs.iter(), AsyncIterator[LogEntry])
     assert_type(await client.video.submit(model="m", prompt="p"), AsyncJob[VideoTask])
     assert_type(await client.admin.keys.list(), Page[APIKey])
+
+
+def sync_batch(client: Gatewise) -> None:
+    requests = [{"model": "m", "messages": [{"role": "user", "content": "hi"}]}]
+    results = client.batch(client.chat.completions.create, requests, concurrency=4)
+    assert_type(results, list[BatchResult[ChatCompletion]])
+    assert_type(results[0].value, ChatCompletion)
+    assert_type(results[0].error, Exception | None)
+    assert_type(results[0].ok, bool)
+    assert_type(results[0].index, int)
+    embedded = client.iter_batch(client.embeddings.create, iter([{"model": "m", "input": "x"}]))
+    assert_type(embedded, Iterator[BatchResult[EmbeddingResponse]])
+
+
+async def async_batch(client: AsyncGatewise) -> None:
+    requests = [{"model": "m", "messages": [{"role": "user", "content": "hi"}]}]
+    results = await client.batch(client.chat.completions.create, requests, on_progress=print)
+    assert_type(results, list[BatchResult[ChatCompletion]])
+    embedded = client.iter_batch(client.embeddings.create, [{"model": "m", "input": "x"}])
+    assert_type(embedded, AsyncIterator[BatchResult[EmbeddingResponse]])
