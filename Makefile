@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(PY) bench/concurrency.py
 	$(PY) bench/roundtrip.py
 	$(PY) bench/coldstart.py
+	$(PY) bench/batch.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist
