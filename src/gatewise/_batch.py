@@ -13,7 +13,8 @@ import asyncio
 import queue
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Mapping, Sized
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from ._errors import RateLimitError
@@ -59,12 +60,20 @@ class BatchResult(Generic[T]):
         return f"BatchResult(index={self.index}, ok={self.ok}, {shown})"
 
 
-def check_concurrency(concurrency: int) -> int:
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int):
-        raise TypeError(f"concurrency must be int, got {type(concurrency).__name__}")
-    if concurrency < 1:
-        raise ValueError("concurrency must be >= 1")
-    return concurrency
+@dataclass(frozen=True)
+class BatchSettings:
+    """How one batch runs; checked when the batch is made, before any input is read."""
+
+    concurrency: int
+    on_progress: OnProgress | None
+    max_pause: float  # the longest shared Retry-After pause: the retry config's max_delay
+
+    def __post_init__(self) -> None:
+        concurrency = self.concurrency
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+            raise TypeError(f"concurrency must be int, got {type(concurrency).__name__}")
+        if concurrency < 1:
+            raise ValueError("concurrency must be >= 1")
 
 
 class _Window:
@@ -165,24 +174,23 @@ async def _aresult(
 def iter_sync(
     operation: Callable[..., T],
     requests: Requests,
+    settings: BatchSettings,
     *,
-    concurrency: int,
-    on_progress: OnProgress | None,
     ordered: bool,
-    max_pause: float,
-) -> Iterator[BatchResult[T]]:
+) -> Generator[BatchResult[T], None, None]:
     """Run the batch on worker threads; results as the window hands them out.
 
     Daemon threads, not a ThreadPoolExecutor (whose workers the interpreter joins at
     exit): after Ctrl-C, the calls in flight end in the background, within their
     timeout, without holding the program; none starts after it.
     """
+    concurrency = settings.concurrency
     window = _Window(requests, concurrency, ordered=ordered)
-    progress = _Progress(requests, on_progress)
-    gate = _Gate(max_pause)
+    progress = _Progress(requests, settings.on_progress)
+    gate = _Gate(settings.max_pause)
     stop = threading.Event()
     jobs: queue.Queue[tuple[int, Mapping[str, Any]] | None] = queue.Queue()
-    results: queue.Queue[BatchResult[T]] = queue.Queue()
+    results: queue.Queue[BatchResult[T] | BaseException] = queue.Queue()
 
     def work() -> None:
         rate_limit_listener.set(gate.hold)  # this thread's own context
@@ -192,7 +200,11 @@ def iter_sync(
                 stop.wait(pause)
             if stop.is_set():
                 return
-            results.put(_result(index, operation, kwargs))
+            try:
+                results.put(_result(index, operation, kwargs))
+            except BaseException as exc:  # SystemExit and the like: the batch's, not the item's
+                results.put(exc)
+                return
 
     workers = 0
     try:
@@ -205,6 +217,8 @@ def iter_sync(
             if window.finished:
                 return
             result = results.get()
+            if isinstance(result, BaseException):
+                raise result
             progress.step()
             yield from window.settle(result)
     finally:
@@ -216,18 +230,17 @@ def iter_sync(
 async def iter_async(
     operation: Callable[..., Awaitable[T]],
     requests: Requests,
+    settings: BatchSettings,
     *,
-    concurrency: int,
-    on_progress: OnProgress | None,
     ordered: bool,
-    max_pause: float,
-) -> AsyncIterator[BatchResult[T]]:
+) -> AsyncGenerator[BatchResult[T], None]:
     """Run the batch as asyncio tasks; results as the window hands them out. Cancelling
     the consumer (or leaving the loop) cancels the calls in flight, closing their
     connections."""
+    concurrency = settings.concurrency
     window = _Window(requests, concurrency, ordered=ordered)
-    progress = _Progress(requests, on_progress)
-    gate = _Gate(max_pause)
+    progress = _Progress(requests, settings.on_progress)
+    gate = _Gate(settings.max_pause)
 
     async def run(index: int, kwargs: Mapping[str, Any]) -> BatchResult[T]:
         rate_limit_listener.set(gate.hold)  # the task's own context

@@ -7,7 +7,7 @@ module only settles configuration and owns the lifecycle (context manager, close
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 import httpx
@@ -15,10 +15,10 @@ from typing_extensions import Self
 
 from ._batch import (
     BatchResult,
+    BatchSettings,
     OnProgress,
     Requests,
     by_index,
-    check_concurrency,
     iter_async,
     iter_sync,
 )
@@ -189,6 +189,9 @@ class _ClientBase(Generic[H]):
         clone._setup(config, self._holder, self._cooldowns)
         return clone
 
+    def _batch_settings(self, concurrency: int, on_progress: OnProgress | None) -> BatchSettings:
+        return BatchSettings(concurrency, on_progress, self._config.retry.max_delay)
+
     @property
     def base_url(self) -> str:
         """The gateway's root URL the client sends to."""
@@ -258,7 +261,8 @@ class Gatewise(SyncResources, _ClientBase[httpx.Client]):
         Returns:
             One `BatchResult` per item, in input order: `.ok`, `.value`, `.error`.
         """
-        return by_index(self._iter_batch(operation, requests, concurrency, on_progress, False))
+        settings = self._batch_settings(concurrency, on_progress)
+        return by_index(iter_sync(operation, requests, settings, ordered=False))
 
     def iter_batch(
         self,
@@ -267,28 +271,12 @@ class Gatewise(SyncResources, _ClientBase[httpx.Client]):
         *,
         concurrency: int = 16,
         on_progress: OnProgress | None = None,
-    ) -> Iterator[BatchResult[T]]:
+    ) -> Generator[BatchResult[T], None, None]:
         """As `batch()`, yielding each result in input order as soon as it and those before
         it are done; at most `concurrency` items are read ahead of the last one yielded.
-        Leaving the loop early stops the batch."""
-        return self._iter_batch(operation, requests, concurrency, on_progress, True)
-
-    def _iter_batch(
-        self,
-        operation: Callable[..., T],
-        requests: Requests,
-        concurrency: int,
-        on_progress: OnProgress | None,
-        ordered: bool,
-    ) -> Iterator[BatchResult[T]]:
-        return iter_sync(
-            operation,
-            requests,
-            concurrency=check_concurrency(concurrency),
-            on_progress=on_progress,
-            ordered=ordered,
-            max_pause=self._config.retry.max_delay,
-        )
+        Leaving the loop early (or `close()`) stops the batch."""
+        settings = self._batch_settings(concurrency, on_progress)
+        return iter_sync(operation, requests, settings, ordered=True)
 
 
 class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
@@ -336,7 +324,8 @@ class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
         Returns:
             One `BatchResult` per item, in input order.
         """
-        batch = self._iter_batch(operation, requests, concurrency, on_progress, False)
+        settings = self._batch_settings(concurrency, on_progress)
+        batch = iter_async(operation, requests, settings, ordered=False)
         return by_index([result async for result in batch])
 
     def iter_batch(
@@ -346,23 +335,8 @@ class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
         *,
         concurrency: int = 16,
         on_progress: OnProgress | None = None,
-    ) -> AsyncIterator[BatchResult[T]]:
-        """As `Gatewise.iter_batch`: `async for result in client.iter_batch(...)`."""
-        return self._iter_batch(operation, requests, concurrency, on_progress, True)
-
-    def _iter_batch(
-        self,
-        operation: Callable[..., Awaitable[T]],
-        requests: Requests,
-        concurrency: int,
-        on_progress: OnProgress | None,
-        ordered: bool,
-    ) -> AsyncIterator[BatchResult[T]]:
-        return iter_async(
-            operation,
-            requests,
-            concurrency=check_concurrency(concurrency),
-            on_progress=on_progress,
-            ordered=ordered,
-            max_pause=self._config.retry.max_delay,
-        )
+    ) -> AsyncGenerator[BatchResult[T], None]:
+        """As `Gatewise.iter_batch`: `async for result in client.iter_batch(...)`; leaving
+        the loop early (or `aclose()`) cancels the calls in flight."""
+        settings = self._batch_settings(concurrency, on_progress)
+        return iter_async(operation, requests, settings, ordered=True)

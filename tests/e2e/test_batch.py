@@ -105,6 +105,25 @@ async def test_iter_batch_reads_a_generator_at_most_concurrency_ahead(
     assert progress[-1] == (12, None)  # a generator has no len()
 
 
+async def test_leaving_iter_batch_early_reads_and_sends_no_more(
+    make_client: ClientFactory, gateway: MockGateway
+) -> None:
+    client = make_client()
+    recorder = Recorder([chat("openai/gpt-4o") for _ in range(50)])
+    batch = client.iter_batch(client.chat.completions.create, iter(recorder), concurrency=2)
+    if make_client.is_async:
+        async for _ in batch:
+            break
+        await batch.aclose()
+    else:
+        for _ in batch:
+            break
+        batch.close()
+    await asyncio.sleep(0.2)
+    assert recorder.read <= 3
+    assert len(gateway.requests) <= 3
+
+
 async def test_a_429_retry_after_pauses_the_other_items_too(
     make_client: ClientFactory, gateway: MockGateway
 ) -> None:
@@ -199,3 +218,17 @@ async def test_concurrency_must_be_a_positive_int(make_client: ClientFactory) ->
     with pytest.raises(TypeError, match="concurrency must be int"):
         client.iter_batch(client.chat.completions.create, [], concurrency=2.5)
     assert await maybe(client.batch(client.embeddings.create, [])) == []
+
+
+def test_a_system_exit_inside_one_call_ends_the_sync_batch_instead_of_hanging(
+    gateway: MockGateway,
+) -> None:
+    with Gatewise(base_url=gateway.url, api_key=gateway.api_key) as client:
+
+        def create(**kwargs: Any) -> Any:
+            if kwargs["messages"][0]["content"] == "exit":
+                raise SystemExit(3)
+            return client.chat.completions.create(**kwargs)
+
+        with pytest.raises(SystemExit):
+            client.batch(create, [chat("openai/gpt-4o"), chat("openai/gpt-4o", "exit")])

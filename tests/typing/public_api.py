@@ -5,7 +5,7 @@ Never executed; each `assert_type` fails the type check if an overload or return
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 
 from typing_extensions import assert_type
 
@@ -97,7 +97,7 @@ def sync_batch(client: Gatewise) -> None:
     assert_type(results[0].ok, bool)
     assert_type(results[0].index, int)
     embedded = client.iter_batch(client.embeddings.create, iter([{"model": "m", "input": "x"}]))
-    assert_type(embedded, Iterator[BatchResult[EmbeddingResponse]])
+    assert_type(embedded, Generator[BatchResult[EmbeddingResponse], None, None])
 
 
 async def async_batch(client: AsyncGatewise) -> None:
@@ -105,4 +105,4 @@ async def async_batch(client: AsyncGatewise) -> None:
     results = await client.batch(client.chat.completions.create, requests, on_progress=print)
     assert_type(results, list[BatchResult[ChatCompletion]])
     embedded = client.iter_batch(client.embeddings.create, [{"model": "m", "input": "x"}])
-    assert_type(embedded, AsyncIterator[BatchResult[EmbeddingResponse]])
+    assert_type(embedded, AsyncGenerator[BatchResult[EmbeddingResponse], None])
