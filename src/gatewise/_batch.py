@@ -10,6 +10,7 @@ pipeline, so retries, fallbacks and cooldowns apply per item.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import queue
 import threading
 import time
@@ -182,7 +183,8 @@ def iter_sync(
 
     Daemon threads, not a ThreadPoolExecutor (whose workers the interpreter joins at
     exit): after Ctrl-C, the calls in flight end in the background, within their
-    timeout, without holding the program; none starts after it.
+    timeout, without holding the program; none starts after it. Each worker runs in a
+    copy of the caller's context (context variables such as a tracing span carry over).
     """
     concurrency = settings.concurrency
     window = _Window(requests, concurrency, ordered=ordered)
@@ -193,7 +195,7 @@ def iter_sync(
     results: queue.Queue[BatchResult[T] | BaseException] = queue.Queue()
 
     def work() -> None:
-        rate_limit_listener.set(gate.hold)  # this thread's own context
+        rate_limit_listener.set(gate.hold)  # this worker's own copy of the context
         while (job := jobs.get()) is not None:
             index, kwargs = job
             while not stop.is_set() and (pause := gate.pause()) > 0:
@@ -212,7 +214,10 @@ def iter_sync(
             for job in window.take():
                 jobs.put(job)
                 if workers < concurrency:
-                    threading.Thread(target=work, name="gatewise-batch", daemon=True).start()
+                    # In a copy of the caller's context, as an asyncio task would run.
+                    caller = contextvars.copy_context()
+                    thread = threading.Thread(target=caller.run, args=(work,), daemon=True)
+                    thread.start()
                     workers += 1
             if window.finished:
                 return
