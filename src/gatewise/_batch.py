@@ -77,6 +77,16 @@ class BatchSettings:
             raise ValueError("concurrency must be >= 1")
 
 
+def check_input(operation: object, requests: object) -> None:
+    """Refuse, before anything runs, what cannot be a batch (a str would run per character)."""
+    if not callable(operation):
+        raise TypeError(f"operation must be callable, got {type(operation).__name__}")
+    if isinstance(requests, (str, bytes, Mapping)) or not isinstance(requests, Iterable):
+        raise TypeError(
+            f"requests must be an iterable of kwargs dicts, got {type(requests).__name__}"
+        )
+
+
 class _Window:
     """Which items are taken from the input and which results can be handed out (pure).
 

@@ -19,6 +19,7 @@ from ._batch import (
     OnProgress,
     Requests,
     by_index,
+    check_input,
     iter_async,
     iter_sync,
 )
@@ -189,7 +190,14 @@ class _ClientBase(Generic[H]):
         clone._setup(config, self._holder, self._cooldowns)
         return clone
 
-    def _batch_settings(self, concurrency: int, on_progress: OnProgress | None) -> BatchSettings:
+    def _batch_settings(
+        self,
+        operation: object,
+        requests: Requests,
+        concurrency: int,
+        on_progress: OnProgress | None,
+    ) -> BatchSettings:
+        check_input(operation, requests)
         return BatchSettings(concurrency, on_progress, self._config.retry.max_delay)
 
     @property
@@ -261,7 +269,7 @@ class Gatewise(SyncResources, _ClientBase[httpx.Client]):
         Returns:
             One `BatchResult` per item, in input order: `.ok`, `.value`, `.error`.
         """
-        settings = self._batch_settings(concurrency, on_progress)
+        settings = self._batch_settings(operation, requests, concurrency, on_progress)
         return by_index(iter_sync(operation, requests, settings, ordered=False))
 
     def iter_batch(
@@ -275,7 +283,7 @@ class Gatewise(SyncResources, _ClientBase[httpx.Client]):
         """As `batch()`, yielding each result in input order as soon as it and those before
         it are done; at most `concurrency` items are read ahead of the last one yielded.
         Leaving the loop early (or `close()`) stops the batch."""
-        settings = self._batch_settings(concurrency, on_progress)
+        settings = self._batch_settings(operation, requests, concurrency, on_progress)
         return iter_sync(operation, requests, settings, ordered=True)
 
 
@@ -324,7 +332,7 @@ class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
         Returns:
             One `BatchResult` per item, in input order.
         """
-        settings = self._batch_settings(concurrency, on_progress)
+        settings = self._batch_settings(operation, requests, concurrency, on_progress)
         batch = iter_async(operation, requests, settings, ordered=False)
         return by_index([result async for result in batch])
 
@@ -338,5 +346,5 @@ class AsyncGatewise(AsyncResources, _ClientBase[httpx.AsyncClient]):
     ) -> AsyncGenerator[BatchResult[T], None]:
         """As `Gatewise.iter_batch`: `async for result in client.iter_batch(...)`; leaving
         the loop early (or `aclose()`) cancels the calls in flight."""
-        settings = self._batch_settings(concurrency, on_progress)
+        settings = self._batch_settings(operation, requests, concurrency, on_progress)
         return iter_async(operation, requests, settings, ordered=True)

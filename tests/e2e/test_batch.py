@@ -211,12 +211,18 @@ def test_a_signal_interrupts_the_sync_batch_waiting_for_results(gateway: MockGat
         assert len(gateway.requests) == 2
 
 
-async def test_concurrency_must_be_a_positive_int(make_client: ClientFactory) -> None:
+async def test_bad_batch_arguments_are_refused_before_anything_runs(
+    make_client: ClientFactory,
+) -> None:
     client = make_client()
     with pytest.raises(ValueError, match="concurrency must be >= 1"):
         client.iter_batch(client.chat.completions.create, [], concurrency=0)
     with pytest.raises(TypeError, match="concurrency must be int"):
         client.iter_batch(client.chat.completions.create, [], concurrency=2.5)
+    with pytest.raises(TypeError, match="requests must be an iterable of kwargs dicts, got dict"):
+        client.iter_batch(client.chat.completions.create, chat("openai/gpt-4o"))
+    with pytest.raises(TypeError, match="operation must be callable"):
+        client.iter_batch("chat.completions.create", [])
     assert await maybe(client.batch(client.embeddings.create, [])) == []
 
 
