@@ -54,6 +54,7 @@ async def test_results_come_in_input_order_and_failures_lose_nothing(
         chat("smart", retry=NO_RETRY),
         {"model": "openai/gpt-4o"},  # no messages: the operation refuses it
         chat("openai/gpt-4o", "four"),
+        chat("anthropic/claude-3-5-sonnet-20241022", "five"),  # translated to Messages
     ]
     progress: list[tuple[int, int | None]] = []
     results = await maybe(
@@ -64,8 +65,8 @@ async def test_results_come_in_input_order_and_failures_lose_nothing(
             on_progress=lambda done, total: progress.append((done, total)),
         )
     )
-    assert [result.index for result in results] == [0, 1, 2, 3, 4]
-    assert [result.ok for result in results] == [True, False, True, False, True]
+    assert [result.index for result in results] == [0, 1, 2, 3, 4, 5]
+    assert [result.ok for result in results] == [True, False, True, False, True, True]
     assert "zero" in results[0].value.choices[0].message.content
     assert isinstance(results[1].error, ProviderUnavailableError)
     with pytest.raises(ProviderUnavailableError):
@@ -73,7 +74,8 @@ async def test_results_come_in_input_order_and_failures_lose_nothing(
     assert results[2].value.model == "openai/gpt-4o-mini"  # the alias fell back
     assert isinstance(results[3].error, TypeError)
     assert "four" in results[4].value.choices[0].message.content
-    assert progress == [(done, 5) for done in range(1, 6)]
+    assert "five" in results[5].value.choices[0].message.content
+    assert progress == [(done, 6) for done in range(1, 7)]
 
 
 async def test_iter_batch_reads_a_generator_at_most_concurrency_ahead(
