@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(PY) bench/roundtrip.py
 	$(PY) bench/coldstart.py
 	$(PY) bench/upload.py
+	$(PY) bench/batch.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist

@@ -1,6 +1,7 @@
 """A minimal HTTP/1.1 chat gateway on 127.0.0.1 for the loopback benchmarks (asyncio, no deps).
 
-POST */chat/completions answers JSON, or for "stream": true a chunked SSE stream of `x-bench-events`
+POST */chat/completions answers JSON (`x-bench-status: 503` answers that error instead), or
+for "stream": true a chunked SSE stream of `x-bench-events`
 chunks + [DONE] in HTTP chunks of `x-bench-write` bytes (default READ); `x-bench-hold: 1` holds it
 after the first chunk until POST /release. Sockets set TCP_NODELAY, as production servers do. Run
 as a script it prints `PORT <n>` and stops when stdin closes or after LIFETIME s; `serve()` wraps
@@ -36,6 +37,9 @@ ANSWER = json.dumps(
         ],
         "usage": {"prompt_tokens": 9, "completion_tokens": 9, "total_tokens": 18},
     }
+).encode()
+FAILURE = json.dumps(
+    {"error": {"message": "scripted failure", "type": "server_error", "code": "unavailable"}}
 ).encode()
 WORDS = [" Once", " upon", " a", " time", ",", " the", " naïve", " fox", " 🦊", " ran", "."]
 
@@ -103,6 +107,12 @@ class Gateway:
                     event, self.release = self.release, asyncio.Event()
                     event.set()
                     writer.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
+                elif path.endswith("/chat/completions") and "x-bench-status" in headers:
+                    status = int(headers["x-bench-status"])
+                    writer.write(
+                        b"HTTP/1.1 %d Scripted\r\ncontent-type: application/json\r\n"
+                        b"content-length: %d\r\n\r\n%s" % (status, len(FAILURE), FAILURE)
+                    )
                 elif path.endswith("/chat/completions"):
                     if json.loads(body or b"{}").get("stream"):
                         await self.stream(writer, headers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import errors
+from ._batch import BatchResult
 from ._client import AsyncGatewise, Gatewise
 from ._jobs import AsyncJob, Job
 from ._operation import Page
@@ -31,6 +32,7 @@ __all__ = [
     "AsyncParsedStream",
     "AsyncStream",
     "BackoffStrategy",
+    "BatchResult",
     "Gatewise",
     "Job",
     "Page",

@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, TypeVar
 
 import httpx
 from typing_extensions import Self
 
+from ._batch import (
+    BatchResult,
+    BatchSettings,
+    OnProgress,
+    Requests,
+    by_index,
+    check_input,
+    iter_async,
+    iter_sync,
+)
 from ._config import (
     DEFAULT_MAX_EVENT_BYTES,
     DEFAULT_PHASES,
@@ -34,6 +44,8 @@ from .httpclient import AsyncHttpClient, HttpClient
 
 if TYPE_CHECKING:
     from ._chat import AsyncChat, Chat
+
+T = TypeVar("T")
 
 
 class _ClientBase(Generic[H]):
@@ -218,6 +230,16 @@ class _ClientBase(Generic[H]):
         clone._setup(config, self._holder, self._cooldowns)
         return clone
 
+    def _batch_settings(
+        self,
+        operation: object,
+        requests: Requests,
+        concurrency: int,
+        on_progress: OnProgress | None,
+    ) -> BatchSettings:
+        check_input(operation, requests)
+        return BatchSettings(concurrency, on_progress, self._config.retry.max_delay)
+
     @property
     def base_url(self) -> str:
         """The gateway's root URL the client sends to."""
@@ -275,6 +297,49 @@ class Gatewise(SyncResources, _ClientBase[HttpClient]):
             "`async with AsyncGatewise(...)` in async code"
         )
 
+    def batch(
+        self,
+        operation: Callable[..., T],
+        requests: Requests,
+        *,
+        concurrency: int = 16,
+        on_progress: OnProgress | None = None,
+    ) -> list[BatchResult[T]]:
+        """Call `operation` once per kwargs dict of `requests`, `concurrency` calls at a time.
+
+        `client.batch(client.chat.completions.create, [{"model": ..., "messages": ...}])`.
+        Each call goes through retries, fallbacks and cooldowns as a single one would; a
+        429's Retry-After pauses every call of the batch. `requests` may be any iterable
+        (a generator is read lazily, at most `concurrency` items ahead).
+
+        Args:
+            operation: An operation method, such as `client.chat.completions.create`.
+            requests: One dict of keyword arguments per call.
+            concurrency: How many calls run at once (worker threads).
+            on_progress: Called as `on_progress(done, total)` after each call, in the
+                calling thread; `total` is `len(requests)`, None when it has no len().
+                An exception it raises (KeyboardInterrupt too) stops the batch.
+
+        Returns:
+            One `BatchResult` per item, in input order: `.ok`, `.value`, `.error`.
+        """
+        settings = self._batch_settings(operation, requests, concurrency, on_progress)
+        return by_index(iter_sync(operation, requests, settings, ordered=False))
+
+    def iter_batch(
+        self,
+        operation: Callable[..., T],
+        requests: Requests,
+        *,
+        concurrency: int = 16,
+        on_progress: OnProgress | None = None,
+    ) -> Generator[BatchResult[T], None, None]:
+        """As `batch()`, yielding each result in input order as soon as it and those before
+        it are done; at most `concurrency` items are read ahead of the last one yielded.
+        Leaving the loop early (or `close()`) stops the batch."""
+        settings = self._batch_settings(operation, requests, concurrency, on_progress)
+        return iter_sync(operation, requests, settings, ordered=True)
+
     async def __aexit__(self, *exc_info: object) -> None:
         """Never reached (`__aenter__` raises); `async with` needs both methods to exist."""
 
@@ -309,3 +374,40 @@ class AsyncGatewise(AsyncResources, _ClientBase[AsyncHttpClient]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+    async def batch(
+        self,
+        operation: Callable[..., Awaitable[T]],
+        requests: Requests,
+        *,
+        concurrency: int = 16,
+        on_progress: OnProgress | None = None,
+    ) -> list[BatchResult[T]]:
+        """As `Gatewise.batch`, with the calls as asyncio tasks: cancelling the awaiting
+        task cancels the calls in flight and starts no other.
+
+        Args:
+            operation: An operation method, such as `client.chat.completions.create`.
+            requests: One dict of keyword arguments per call.
+            concurrency: How many calls run at once.
+            on_progress: Called as `on_progress(done, total)` after each call.
+
+        Returns:
+            One `BatchResult` per item, in input order.
+        """
+        settings = self._batch_settings(operation, requests, concurrency, on_progress)
+        batch = iter_async(operation, requests, settings, ordered=False)
+        return by_index([result async for result in batch])
+
+    def iter_batch(
+        self,
+        operation: Callable[..., Awaitable[T]],
+        requests: Requests,
+        *,
+        concurrency: int = 16,
+        on_progress: OnProgress | None = None,
+    ) -> AsyncGenerator[BatchResult[T], None]:
+        """As `Gatewise.iter_batch`: `async for result in client.iter_batch(...)`; leaving
+        the loop early (or `aclose()`) cancels the calls in flight."""
+        settings = self._batch_settings(operation, requests, concurrency, on_progress)
+        return iter_async(operation, requests, settings, ordered=True)

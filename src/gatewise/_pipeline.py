@@ -12,7 +12,8 @@ import logging
 import math
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
@@ -33,6 +34,7 @@ from ._config import (
 from ._errors import (
     APIError,
     GatewiseError,
+    RateLimitError,
     error_from_httpx,
     error_from_response,
     not_retried,
@@ -76,6 +78,12 @@ M = TypeVar("M", bound="BaseModel")
 V = TypeVar("V")
 
 _KNOWN_OPTIONS = frozenset(RequestOptions.__annotations__)
+
+# Told of every 429 an attempt meets, retried or not: a batch sets it so that one call's
+# Retry-After pauses all of its sends (None outside a batch).
+rate_limit_listener: ContextVar[Callable[[RateLimitError], None] | None] = ContextVar(
+    "gatewise_rate_limit_listener", default=None
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +328,9 @@ class Attempts:
             self._log(attempt, outcome.status_code, now, None)
             return None
         error = _error_of(outcome)
+        listener = rate_limit_listener.get()
+        if listener is not None and isinstance(error, RateLimitError):
+            listener(error)
         api_error = error if isinstance(error, APIError) else None
         self._retry_number = attempt
         delay = retry_delay(

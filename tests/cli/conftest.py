@@ -8,6 +8,7 @@ for every run: no traceback, no API key on stderr.
 from __future__ import annotations
 
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -58,6 +59,27 @@ class CLI:
         check_stderr(result.stderr, self.gateway.api_key)
         return result
 
+    def run_on_terminal(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run the command with its stderr on a pseudo-terminal (where progress bars go)."""
+        command = [SCRIPT, *args, *self.connection]
+        controller, terminal = pty.openpty()
+        try:
+            process = subprocess.run(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=terminal,
+                env=clean_env(),
+                timeout=60,
+                check=False,
+            )
+            os.close(terminal)
+            shown = _read_all(controller)
+        finally:
+            os.close(controller)
+        check_stderr(shown, self.gateway.api_key)
+        return subprocess.CompletedProcess(command, process.returncode, process.stdout, shown)
+
     def interrupt(self, *args: str, when: Callable[[], bool]) -> subprocess.CompletedProcess[str]:
         """Start the command, press Ctrl-C (SIGINT) once `when()` holds, collect its output."""
         command = [SCRIPT, *args, *self.connection]
@@ -75,6 +97,19 @@ class CLI:
             process.kill()
         check_stderr(err, self.gateway.api_key)
         return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def _read_all(fd: int) -> str:
+    data = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the other side of the terminal is closed
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data.decode()
 
 
 def check_stderr(stderr: str, api_key: str) -> None:

@@ -16,7 +16,17 @@ def test_help_names_gatewise_at_every_level(cli: CLI) -> None:
     top = cli.run("--help", connect=False)
     assert top.returncode == 0
     assert top.stdout.startswith("usage: gatewise ")
-    for command in ("chat", "complete", "embed", "models", "video", "keys", "config", "logs"):
+    for command in (
+        "chat",
+        "complete",
+        "embed",
+        "models",
+        "video",
+        "keys",
+        "config",
+        "logs",
+        "batch",
+    ):
         assert f"    {command} " in top.stdout
     leaf = cli.run("keys", "create", "--help", connect=False)
     assert leaf.stdout.startswith("usage: gatewise keys create ")

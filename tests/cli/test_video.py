@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
 
 import pytest
 
 from gatewise.testing import MockGateway
 
-from .conftest import CLI, SCRIPT, check_stderr, clean_env
+from .conftest import CLI
 
 pytestmark = pytest.mark.mock_gateway(video_seconds=0.3)
 GENERATE = ("video", "generate", "-m", "byteplus/seedance", "a red fox", "--poll-interval", "0.05")
@@ -28,41 +25,14 @@ def test_generate_prints_the_url_and_plain_progress_lines_off_a_terminal(cli: CL
     assert "\r" not in result.stderr
 
 
-def test_generate_draws_a_live_bar_on_a_terminal(gateway: MockGateway) -> None:
-    controller, terminal = pty.openpty()
-    try:
-        process = subprocess.run(
-            [SCRIPT, *GENERATE, "--base-url", gateway.url, "--api-key", gateway.api_key],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=terminal,
-            env=clean_env(),
-            timeout=60,
-            check=False,
-        )
-        os.close(terminal)
-        shown = _read_all(controller)
-    finally:
-        os.close(controller)
-    check_stderr(shown, gateway.api_key)
+def test_generate_draws_a_live_bar_on_a_terminal(cli: CLI) -> None:
+    process = cli.run_on_terminal(*GENERATE)
+    shown = process.stderr
     assert process.returncode == 0, shown
     # Redrawn in place: each update starts with \r; the line is ended once at the end.
     assert shown.count("\r[") >= 2
     assert "[" + "#" * 30 + "] 100% succeeded" in shown
     assert shown.endswith("\n")
-
-
-def _read_all(fd: int) -> str:
-    data = b""
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # EIO: the other side of the terminal is closed
-            break
-        if not chunk:
-            break
-        data += chunk
-    return data.decode()
 
 
 def test_generate_json_and_no_wait_then_get(cli: CLI) -> None:

@@ -40,7 +40,7 @@ def _positional_methods(client: Gatewise) -> Iterator[tuple[Any, list[str]]]:
     """Every operation method with positional parameters (path parameters among them)."""
     for _, resource in [("client", client), *_resources(client, "client")]:
         for attr, method in inspect.getmembers(resource, inspect.ismethod):
-            if attr.startswith("_"):
+            if attr.startswith("_") or attr in ("batch", "iter_batch"):  # run operations
                 continue
             params = inspect.signature(method).parameters.values()
             positional = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]

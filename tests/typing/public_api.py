@@ -6,7 +6,7 @@ Never executed; each `assert_type` fails the type check if an overload or return
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 
 import httpx
 from pydantic import BaseModel
@@ -20,6 +20,7 @@ from gatewise import (
     AsyncParsedStream,
     AsyncStream,
     BackoffStrategy,
+    BatchResult,
     Gatewise,
     Job,
     OutputValidationError,
@@ -156,3 +157,23 @@ async def async_structured(client: AsyncGatewise) -> None:
     assert_type((await stream.collect()).choices[0].message.parsed, Weather | None)
     run = await client.chat.completions.run_tools(model="m", messages=[], tools=[])
     assert_type(run, ToolRun)
+
+
+def sync_batch(client: Gatewise) -> None:
+    requests = [{"model": "m", "messages": [{"role": "user", "content": "hi"}]}]
+    results = client.batch(client.chat.completions.create, requests, concurrency=4)
+    assert_type(results, list[BatchResult[ChatCompletion]])
+    assert_type(results[0].value, ChatCompletion)
+    assert_type(results[0].error, Exception | None)
+    assert_type(results[0].ok, bool)
+    assert_type(results[0].index, int)
+    embedded = client.iter_batch(client.embeddings.create, iter([{"model": "m", "input": "x"}]))
+    assert_type(embedded, Generator[BatchResult[EmbeddingResponse], None, None])
+
+
+async def async_batch(client: AsyncGatewise) -> None:
+    requests = [{"model": "m", "messages": [{"role": "user", "content": "hi"}]}]
+    results = await client.batch(client.chat.completions.create, requests, on_progress=print)
+    assert_type(results, list[BatchResult[ChatCompletion]])
+    embedded = client.iter_batch(client.embeddings.create, [{"model": "m", "input": "x"}])
+    assert_type(embedded, AsyncGenerator[BatchResult[EmbeddingResponse], None])

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from gatewise import GatewiseError, __version__
 
-from . import config, embed, generate, keys, logs, mock, models, video
+from . import batch, config, embed, generate, keys, logs, mock, models, video
 from .common import Handler, connection_options, open_client
 
 EXIT_OK = 0
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"gatewise {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parents = [connection_options()]
-    for group in (generate, embed, models, video, keys, config, logs):
+    for group in (generate, embed, models, video, keys, config, logs, batch):
         group.register(commands, parents)
     # Listed for --help only: `gatewise mock ...` goes straight to the mock's own parser.
     commands.add_parser("mock", help="serve the mock gateway (needs gatewise[mock])")
