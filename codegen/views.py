@@ -135,6 +135,14 @@ class MethodView:
         return f", headers={self.op.headers!r}" if self.op.headers else ""
 
     @property
+    def argument_names(self) -> str:
+        """`, arguments=(...)`: the method's keyword names, for telling a typo from an extra."""
+        names = [p.name for p in self.op.params]
+        if self.op.fallback:
+            names.append("fallbacks")
+        return f", arguments={tuple(names)!r}" if names else ""
+
+    @property
     def decoder(self) -> str:
         op = self.op
         items = "" if op.items_field == "data" else f", {op.items_field!r}"

@@ -744,7 +744,7 @@ def messages_route(
         return StreamTranslator(model, translation.forced_tool, logger=logger)
 
     return Route(
-        Operation(messages.method, messages.path, decode, messages.headers),
+        Operation(messages.method, messages.path, decode, messages.headers, op.arguments),
         translation.body,
         events,
     )

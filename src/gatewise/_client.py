@@ -38,9 +38,9 @@ class _ClientBase(Generic[H]):
 
     def __init__(
         self,
+        base_url: str | httpx.URL | None = None,
         *,
         api_key: str | None = None,
-        base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         retry: RetryConfig | None = None,
@@ -53,18 +53,22 @@ class _ClientBase(Generic[H]):
         fallback_cooldown: float | None = None,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         max_response_bytes: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        anthropic_base_url: str | httpx.URL | None = None,
     ) -> None:
         """Configure a client; nothing is sent until the first call.
 
-        Every argument is keyword-only. An argument wins over the environment, which wins
+        `base_url` may be given positionally (`Gatewise("http://localhost:8000")`); every
+        other argument is keyword-only. An argument wins over the environment, which wins
         over the default.
 
         Args:
             api_key: The gateway key, sent as `Authorization: Bearer ...`. Defaults to
                 `GATEWISE_API_KEY`, then `OPENAI_API_KEY`; with none, requests carry no
                 `Authorization` header. It never appears in a repr, a log or an exception.
-            base_url: The gateway's root URL (the SDK adds `/v1/...`). Defaults to
-                `GATEWISE_BASE_URL`, then `http://localhost:8080`.
+            base_url: The gateway's root URL (the SDK adds `/v1/...`; a trailing `/v1`, as
+                OpenAI-compatible servers are given, is the root too). Defaults to
+                `GATEWISE_BASE_URL`, then `OPENAI_BASE_URL`, then `http://localhost:8080`.
             timeout: Seconds per attempt (a deadline over connect, head and non-streamed
                 body), or an `httpx.Timeout` for per-phase limits; 0 or less is a
                 ValueError. Default 120 seconds (connect 10), or your own `http_client`'s.
@@ -91,10 +95,16 @@ class _ClientBase(Generic[H]):
                 `ResponseTooLargeError`); None for no limit.
             max_response_bytes: The largest non-streamed answer accepted (then
                 `ResponseTooLargeError`); None (the default) for no limit.
+            headers: An alias of `default_headers` (giving both is a TypeError).
+            anthropic_base_url: Where `anthropic/...` models (and `client.anthropic`) go:
+                `{anthropic_base_url}/v1/messages`, with `anthropic-version` sent. Default
+                `{base_url}/anthropic`, the gateway's passthrough; another gateway's
+                Messages endpoint (LiteLLM serves `/v1/messages`) works too.
 
         Raises:
             TypeError: An argument has the wrong type (`http_client` not of the
-                client's httpx class, an empty fallback alias, ...).
+                client's httpx class, an empty fallback alias, ...), or an argument and
+                its alias are both given.
             ValueError: An argument's value is invalid (a `base_url` that is not
                 http(s), a byte limit that is not positive, ...).
         """
@@ -105,9 +115,14 @@ class _ClientBase(Generic[H]):
                 f"http_client must be an {self._http_class.__module__}.{self._http_class.__name__}, "
                 f"got {type(http_client).__name__}"
             )
+        if headers is not None:
+            if default_headers is not None:
+                raise TypeError("give headers or default_headers (its alias), not both")
+            default_headers = headers
         config = make_config(
             api_key=secret,
             base_url=base_url,
+            anthropic_base_url=anthropic_base_url,
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,
@@ -149,6 +164,7 @@ class _ClientBase(Generic[H]):
         stream_idle_timeout: float | None = None,
         max_event_bytes: int | None = None,
         max_response_bytes: int | None = None,
+        anthropic_base_url: str | httpx.URL | None = None,
     ) -> Self:
         """A copy with some settings replaced, sharing this client's connection pool.
 
@@ -162,9 +178,11 @@ class _ClientBase(Generic[H]):
             stream_idle_timeout: As in the constructor.
             max_event_bytes: As in the constructor.
             max_response_bytes: As in the constructor.
+            anthropic_base_url: As in the constructor.
         """
         config = derive_config(
             self._config,
+            anthropic_base_url=anthropic_base_url,
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,

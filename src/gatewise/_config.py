@@ -43,6 +43,7 @@ class ClientConfig:
 
     api_key: Secret | None = field(repr=False)
     base_url: str
+    anthropic_base_url: str  # where the Anthropic Messages API's paths (/v1/messages) go
     timeout: float | httpx.Timeout | None  # None: not given (see phase_timeouts)
     retry: RetryConfig
     default_headers: Mapping[str, HeaderValue]
@@ -103,10 +104,23 @@ def attempt_deadline(setting: float | httpx.Timeout | None, owned: bool) -> floa
     return setting if isinstance(setting, float) else None
 
 
+def root_url(url: str | httpx.URL, name: str = "base_url") -> str:
+    """The root a server's paths (`/v1/...`) are appended to: an http(s) URL without a
+    trailing slash or `/v1`, as OpenAI-compatible servers are usually given
+    (`http://host/v1` must not become `/v1/v1/...`)."""
+    text = str(url)
+    parsed = httpx.URL(text)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"{name} must be an http(s) URL, got {text!r}")
+    text = text.rstrip("/")
+    return text.removesuffix("/v1") if text.endswith("/v1") else text
+
+
 def make_config(
     *,
     api_key: Secret | None,
     base_url: str | httpx.URL | None,
+    anthropic_base_url: str | httpx.URL | None,
     timeout: float | httpx.Timeout | None,
     max_retries: int | None,
     retry: RetryConfig | None,
@@ -120,10 +134,11 @@ def make_config(
 ) -> ClientConfig:
     """Check every argument and fill the gaps from the environment and the defaults
     (`api_key` is settled already: see settled_key)."""
-    url = str(base_url) if base_url is not None else _env("GATEWISE_BASE_URL") or DEFAULT_BASE_URL
-    parsed = httpx.URL(url)
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(f"base_url must be an http(s) URL, got {url!r}")
+    url = root_url(
+        base_url
+        if base_url is not None
+        else _env("GATEWISE_BASE_URL") or _env("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+    )
     if retry is None:
         retries = DEFAULT_MAX_RETRIES if max_retries is None else max_retries
         if isinstance(retries, bool) or not isinstance(retries, int):
@@ -141,7 +156,12 @@ def make_config(
     merge_headers(base_headers, tag_headers)
     return ClientConfig(
         api_key=api_key,
-        base_url=url.rstrip("/"),
+        base_url=url,
+        anthropic_base_url=(
+            root_url(anthropic_base_url, "anthropic_base_url")
+            if anthropic_base_url is not None
+            else f"{url}/anthropic"
+        ),
         timeout=to_timeout(timeout, None),
         retry=retry,
         default_headers=headers,
@@ -211,6 +231,7 @@ def _check_models(models: Mapping[str, Sequence[str]] | None) -> dict[str, tuple
 def derive_config(
     config: ClientConfig,
     *,
+    anthropic_base_url: str | httpx.URL | None,
     timeout: float | httpx.Timeout | None,
     max_retries: int | None,
     retry: RetryConfig | None,
@@ -228,6 +249,9 @@ def derive_config(
     return make_config(
         api_key=config.api_key,
         base_url=config.base_url,
+        anthropic_base_url=(
+            anthropic_base_url if anthropic_base_url is not None else config.anthropic_base_url
+        ),
         timeout=timeout if timeout is not None else config.timeout,
         max_retries=None,
         retry=retry or config.retry,

@@ -22,12 +22,15 @@ Decoder = Callable[[bytes], T]
 @dataclass(frozen=True, slots=True)
 class Operation(Generic[T]):
     """One wire operation: `path` is a template such as "/v1/models/{model_id}"; `headers`
-    are the spec's header defaults (`anthropic-version`), sent unless the caller sets them."""
+    are the spec's header defaults (`anthropic-version`), sent unless the caller sets them;
+    `arguments` are its method's keyword names, so that a misspelt one is told from a
+    backend-specific extra (see `_pipeline.extra_arguments`)."""
 
     method: str
     path: str
     decode: Decoder[T]
     headers: tuple[tuple[str, str], ...] = ()
+    arguments: tuple[str, ...] = ()
 
 
 class Page(Sequence[T]):

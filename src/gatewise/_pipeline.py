@@ -14,13 +14,14 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import quote
 
 import anyio
 import httpx
 import pydantic_core
 
+from ._arguments import extra_arguments
 from ._config import (
     ClientConfig,
     attempt_deadline,
@@ -57,7 +58,7 @@ from ._options import RequestOptions
 from ._parsing import parse_response
 from ._raw import RawResponse, raw_mode
 from ._retry import RetryConfig, retry_delay
-from ._routing import Route, route
+from ._routing import Route, operation_url, route
 from ._streaming import AsyncStream, Stream, StreamSettings
 
 if TYPE_CHECKING:
@@ -151,15 +152,19 @@ def build_request(
 ) -> PreparedRequest:
     """Check the per-call options and turn one call into a PreparedRequest (pure); `hop` is
     the call's position in a fallback chain."""
-    unknown = set(options) - _KNOWN_OPTIONS
-    if unknown:
-        raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+    extras = extra_arguments(
+        {name: value for name, value in options.items() if name not in _KNOWN_OPTIONS},
+        (*op.arguments, *_KNOWN_OPTIONS),
+        takes_body=body is not None or files is not None,
+    )
     for limit in ("max_event_bytes", "max_response_bytes"):
         if limit in options:
             check_byte_limit(limit, options[limit])
     if "stream_idle_timeout" in options:
         check_idle_timeout(options["stream_idle_timeout"])
-    url = config.base_url + (_fill_path(op.path, path) if path else op.path)
+    url = operation_url(
+        config.base_url, config.anthropic_base_url, _fill_path(op.path, path) if path else op.path
+    )
     headers = dict(config.base_headers)
     attribution = options.get("attribution")
     if attribution is not None:
@@ -180,7 +185,7 @@ def build_request(
     content: bytes | None = None
     data: dict[str, str] | None = None
     httpx_files: dict[str, Any] | None = None
-    extra_body = _mapping_option(options, "extra_body")
+    extra_body = {**extras, **(_mapping_option(options, "extra_body") or {})}
     if files is not None:
         fields = {**(body or {}), **(extra_body or {})}
         data = {
@@ -204,6 +209,13 @@ def build_request(
         timeout=to_timeout(options.get("timeout"), config.timeout),
         retry=retry,
         max_response_bytes=_call_setting(options, "max_response_bytes", config.max_response_bytes),
+    )
+
+
+def request_options(options: RequestOptions) -> RequestOptions:
+    """`options` without the backend-specific extras (see extra_arguments)."""
+    return cast(
+        RequestOptions, {name: value for name, value in options.items() if name in _KNOWN_OPTIONS}
     )
 
 
@@ -526,8 +538,14 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
     ) -> Job[M]:
         """Submit a polled job; the answer (its first status) becomes a Job handle."""
         decode = op.decode
+        # Its polls take no body: the backend-specific extras went with the submission only.
+        polled = request_options(options)
         submit = Operation(
-            op.method, op.path, lambda content: Job(self, spec, decode(content), options)
+            op.method,
+            op.path,
+            lambda content: Job(self, spec, decode(content), polled),
+            op.headers,
+            op.arguments,
         )
         return self.request(submit, body=body, options=options)
 
@@ -629,8 +647,14 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
     ) -> AsyncJob[M]:
         """Submit a polled job; the answer (its first status) becomes an AsyncJob handle."""
         decode = op.decode
+        # Its polls take no body: the backend-specific extras went with the submission only.
+        polled = request_options(options)
         submit = Operation(
-            op.method, op.path, lambda content: AsyncJob(self, spec, decode(content), options)
+            op.method,
+            op.path,
+            lambda content: AsyncJob(self, spec, decode(content), polled),
+            op.headers,
+            op.arguments,
         )
         return await self.request(submit, body=body, options=options)
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from gatewise._pipeline import AsyncPipeline, SyncPipeline
 
     from .models.root import ServerInfo
+    from .models.shared import LogStats
     from .resources.admin import Admin, AsyncAdmin
     from .resources.anthropic import Anthropic, AsyncAnthropic
     from .resources.chat import AsyncChat, Chat
@@ -94,6 +95,38 @@ class SyncResources:
 
         return self._pipeline.request(_GET_INFO, options=options)
 
+    def stats(
+        self,
+        *,
+        since: str | None = None,
+        limit: int | None = None,
+        group_by: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> LogStats:
+        """Get gateway statistics.
+
+        Totals requests, tokens, cost and errors of the logged calls, grouped by dimensions such
+        as `provider`, `model` or an attribution tag (`attr.<tag>`, from the `X-Attr-<Tag>`
+        headers); the same aggregation as `admin.logs.stats`, at the path Sociaro documents.
+
+        Args:
+            since: Count only calls at or after this ISO 8601 time.
+            limit: Maximum number of groups, largest first.
+            group_by: Comma-separated dimensions to group by, e.g. `attr.feature`,
+                `provider`, `model`, `key_id`, `stage`, `status_code`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
+        from gatewise._operation import omit_none
+
+        from .root import _GET_GATEWAY_STATS
+
+        return self._pipeline.request(
+            _GET_GATEWAY_STATS,
+            query=omit_none({"since": since, "limit": limit, "group_by": group_by}),
+            options=options,
+        )
+
     @cached_property
     def with_raw_response(self) -> SyncResourcesWithRawResponse:
         from .root import SyncResourcesWithRawResponse
@@ -166,6 +199,38 @@ class AsyncResources:
         from .root import _GET_INFO
 
         return await self._pipeline.request(_GET_INFO, options=options)
+
+    async def stats(
+        self,
+        *,
+        since: str | None = None,
+        limit: int | None = None,
+        group_by: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> LogStats:
+        """Get gateway statistics.
+
+        Totals requests, tokens, cost and errors of the logged calls, grouped by dimensions such
+        as `provider`, `model` or an attribution tag (`attr.<tag>`, from the `X-Attr-<Tag>`
+        headers); the same aggregation as `admin.logs.stats`, at the path Sociaro documents.
+
+        Args:
+            since: Count only calls at or after this ISO 8601 time.
+            limit: Maximum number of groups, largest first.
+            group_by: Comma-separated dimensions to group by, e.g. `attr.feature`,
+                `provider`, `model`, `key_id`, `stage`, `status_code`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
+        from gatewise._operation import omit_none
+
+        from .root import _GET_GATEWAY_STATS
+
+        return await self._pipeline.request(
+            _GET_GATEWAY_STATS,
+            query=omit_none({"since": since, "limit": limit, "group_by": group_by}),
+            options=options,
+        )
 
     @cached_property
     def with_raw_response(self) -> AsyncResourcesWithRawResponse:

@@ -13,6 +13,7 @@ from gatewise._operation import Operation, decode_model
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 
 from .models.root import ServerInfo
+from .models.shared import LogStats
 
 if TYPE_CHECKING:
     from .client import AsyncResources, SyncResources
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from .resources.video import AsyncVideoWithRawResponse, VideoWithRawResponse
 
 _GET_INFO = Operation("GET", "/v1/info", decode_model(ServerInfo))
+_GET_GATEWAY_STATS = Operation(
+    "GET", "/gw/stats", decode_model(LogStats), arguments=("since", "limit", "group_by")
+)
 
 
 class SyncResourcesWithRawResponse:
@@ -34,6 +38,7 @@ class SyncResourcesWithRawResponse:
     def __init__(self, resource: SyncResources) -> None:
         self._resource = resource
         self.info = raw_response_wrapper(resource.info)
+        self.stats = raw_response_wrapper(resource.stats)
 
     @cached_property
     def admin(self) -> AdminWithRawResponse:
@@ -90,6 +95,7 @@ class AsyncResourcesWithRawResponse:
     def __init__(self, resource: AsyncResources) -> None:
         self._resource = resource
         self.info = async_raw_response_wrapper(resource.info)
+        self.stats = async_raw_response_wrapper(resource.stats)
 
     @cached_property
     def admin(self) -> AsyncAdminWithRawResponse:

@@ -37,36 +37,77 @@ from ..models.admin import (
     LogDeleteResult,
     LogEntry,
     LogPage,
-    LogStats,
     PluginInfo,
     PluginList,
     ProviderInfo,
     ProviderList,
 )
+from ..models.shared import LogStats
 
 _CONFIG_HISTORY = Operation(
     "GET", "/v1/admin/config/history", decode_items(ConfigHistoryList, ConfigHistoryEntry)
 )
-_CREATE_CONFIG = Operation("POST", "/v1/admin/config", decode_model(GatewayConfig))
-_CREATE_KEY = Operation("POST", "/v1/admin/keys", decode_model(CreatedAPIKey))
+_CREATE_CONFIG = Operation(
+    "POST", "/v1/admin/config", decode_model(GatewayConfig), arguments=("config",)
+)
+_CREATE_KEY = Operation(
+    "POST",
+    "/v1/admin/keys",
+    decode_model(CreatedAPIKey),
+    arguments=("name", "scopes", "expires_at"),
+)
 _DELETE_CONFIG = Operation("DELETE", "/v1/admin/config", decode_model(GatewayConfig))
-_DELETE_KEY = Operation("DELETE", "/v1/admin/keys/{key_id}", decode_none)
-_DELETE_LOGS = Operation("DELETE", "/v1/admin/logs", decode_model(LogDeleteResult))
+_DELETE_KEY = Operation("DELETE", "/v1/admin/keys/{key_id}", decode_none, arguments=("key_id",))
+_DELETE_LOGS = Operation(
+    "DELETE", "/v1/admin/logs", decode_model(LogDeleteResult), arguments=("before", "stage")
+)
 _GET_CONFIG = Operation("GET", "/v1/admin/config", decode_model(GatewayConfig))
 _GET_DASHBOARD = Operation("GET", "/v1/admin/dashboard", decode_model(Dashboard))
 _GET_HEALTH = Operation("GET", "/health", decode_model(HealthStatus))
-_KEY_USAGE = Operation("GET", "/v1/admin/keys/usage", decode_page(KeyUsagePage, KeyUsage))
-_LIST_KEYS = Operation("GET", "/v1/admin/keys", decode_page(APIKeyPage, APIKey))
-_LIST_LOGS = Operation("GET", "/v1/admin/logs", decode_page(LogPage, LogEntry))
+_KEY_USAGE = Operation(
+    "GET",
+    "/v1/admin/keys/usage",
+    decode_page(KeyUsagePage, KeyUsage),
+    arguments=("limit", "offset", "sort", "active", "since"),
+)
+_LIST_KEYS = Operation(
+    "GET",
+    "/v1/admin/keys",
+    decode_page(APIKeyPage, APIKey),
+    arguments=("limit", "offset", "active"),
+)
+_LIST_LOGS = Operation(
+    "GET",
+    "/v1/admin/logs",
+    decode_page(LogPage, LogEntry),
+    arguments=("limit", "offset", "stage", "provider", "model", "since"),
+)
 _LIST_PLUGINS = Operation("GET", "/v1/admin/plugins", decode_items(PluginList, PluginInfo))
 _LIST_PROVIDERS = Operation("GET", "/v1/admin/providers", decode_items(ProviderList, ProviderInfo))
-_LOG_STATS = Operation("GET", "/v1/admin/logs/stats", decode_model(LogStats))
-_RETRIEVE_KEY = Operation("GET", "/v1/admin/keys/{key_id}", decode_model(APIKey))
-_REVOKE_KEY = Operation("POST", "/v1/admin/keys/{key_id}/revoke", decode_none)
-_ROLLBACK_CONFIG = Operation("POST", "/v1/admin/config/rollback", decode_model(GatewayConfig))
-_ROTATE_KEY = Operation("POST", "/v1/admin/keys/{key_id}/rotate", decode_model(CreatedAPIKey))
-_UPDATE_CONFIG = Operation("PATCH", "/v1/admin/config", decode_model(GatewayConfig))
-_UPDATE_KEY = Operation("PATCH", "/v1/admin/keys/{key_id}", decode_model(APIKey))
+_LOG_STATS = Operation(
+    "GET", "/v1/admin/logs/stats", decode_model(LogStats), arguments=("since", "limit", "group_by")
+)
+_RETRIEVE_KEY = Operation(
+    "GET", "/v1/admin/keys/{key_id}", decode_model(APIKey), arguments=("key_id",)
+)
+_REVOKE_KEY = Operation(
+    "POST", "/v1/admin/keys/{key_id}/revoke", decode_none, arguments=("key_id",)
+)
+_ROLLBACK_CONFIG = Operation(
+    "POST", "/v1/admin/config/rollback", decode_model(GatewayConfig), arguments=("version",)
+)
+_ROTATE_KEY = Operation(
+    "POST", "/v1/admin/keys/{key_id}/rotate", decode_model(CreatedAPIKey), arguments=("key_id",)
+)
+_UPDATE_CONFIG = Operation(
+    "PATCH", "/v1/admin/config", decode_model(GatewayConfig), arguments=("config",)
+)
+_UPDATE_KEY = Operation(
+    "PATCH",
+    "/v1/admin/keys/{key_id}",
+    decode_model(APIKey),
+    arguments=("key_id", "name", "scopes", "expires_at", "active"),
+)
 
 
 class Admin(SyncAPIResource):

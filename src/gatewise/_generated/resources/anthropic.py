@@ -31,6 +31,20 @@ _CREATE_ANTHROPIC_MESSAGE = Operation(
     "/anthropic/v1/messages",
     decode_model(AnthropicMessage),
     headers=(("anthropic-version", "2023-06-01"),),
+    arguments=(
+        "model",
+        "messages",
+        "max_tokens",
+        "system",
+        "stop_sequences",
+        "temperature",
+        "top_p",
+        "top_k",
+        "tools",
+        "tool_choice",
+        "metadata",
+        "stream",
+    ),
 )
 
 

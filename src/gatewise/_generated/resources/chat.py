@@ -20,7 +20,38 @@ from ..models.chat import ChatCompletion, ChatCompletionChunk
 if TYPE_CHECKING:
     from ..params import ChatMessage, ResponseFormat, StreamOptions, Tool, ToolChoice
 
-_CREATE_CHAT_COMPLETION = Operation("POST", "/v1/chat/completions", decode_model(ChatCompletion))
+_CREATE_CHAT_COMPLETION = Operation(
+    "POST",
+    "/v1/chat/completions",
+    decode_model(ChatCompletion),
+    arguments=(
+        "model",
+        "messages",
+        "stream",
+        "temperature",
+        "max_tokens",
+        "max_completion_tokens",
+        "top_p",
+        "top_k",
+        "frequency_penalty",
+        "presence_penalty",
+        "stop",
+        "tools",
+        "tool_choice",
+        "response_format",
+        "seed",
+        "n",
+        "user",
+        "parallel_tool_calls",
+        "logprobs",
+        "top_logprobs",
+        "stream_options",
+        "template_id",
+        "template_variables",
+        "route_tag",
+        "fallbacks",
+    ),
+)
 
 
 class Chat(SyncAPIResource):

@@ -20,7 +20,31 @@ from ..models.completions import Completion, CompletionChunk
 if TYPE_CHECKING:
     from ..params import StreamOptions
 
-_CREATE_COMPLETION = Operation("POST", "/v1/completions", decode_model(Completion))
+_CREATE_COMPLETION = Operation(
+    "POST",
+    "/v1/completions",
+    decode_model(Completion),
+    arguments=(
+        "model",
+        "prompt",
+        "stream",
+        "max_tokens",
+        "temperature",
+        "top_p",
+        "top_k",
+        "frequency_penalty",
+        "presence_penalty",
+        "stop",
+        "n",
+        "seed",
+        "user",
+        "echo",
+        "logprobs",
+        "suffix",
+        "stream_options",
+        "fallbacks",
+    ),
+)
 
 
 class Completions(SyncAPIResource):

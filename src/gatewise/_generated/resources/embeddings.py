@@ -16,7 +16,12 @@ from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
 from ..models.embeddings import EmbeddingResponse
 
-_CREATE_EMBEDDING = Operation("POST", "/v1/embeddings", decode_model(EmbeddingResponse))
+_CREATE_EMBEDDING = Operation(
+    "POST",
+    "/v1/embeddings",
+    decode_model(EmbeddingResponse),
+    arguments=("model", "input", "encoding_format", "dimensions", "user", "fallbacks"),
+)
 
 
 class Embeddings(SyncAPIResource):

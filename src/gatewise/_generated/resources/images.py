@@ -17,8 +17,38 @@ from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
 from ..models.images import ImagesResponse
 
-_CREATE_IMAGE = Operation("POST", "/v1/images/generations", decode_model(ImagesResponse))
-_EDIT_IMAGE = Operation("POST", "/v1/images/edits", decode_model(ImagesResponse))
+_CREATE_IMAGE = Operation(
+    "POST",
+    "/v1/images/generations",
+    decode_model(ImagesResponse),
+    arguments=(
+        "model",
+        "prompt",
+        "n",
+        "size",
+        "quality",
+        "response_format",
+        "style",
+        "user",
+        "fallbacks",
+    ),
+)
+_EDIT_IMAGE = Operation(
+    "POST",
+    "/v1/images/edits",
+    decode_model(ImagesResponse),
+    arguments=(
+        "model",
+        "image",
+        "prompt",
+        "mask",
+        "n",
+        "size",
+        "response_format",
+        "user",
+        "fallbacks",
+    ),
+)
 
 
 class Images(SyncAPIResource):
