@@ -59,6 +59,7 @@ from ._parsing import parse_response
 from ._raw import RawResponse, raw_mode
 from ._retry import RetryConfig, retry_delay
 from ._routing import Route, operation_url, route
+from ._streamed import AsyncStreamedResponse, StreamedResponse, streaming_mode
 from ._streaming import AsyncStream, Stream, StreamSettings
 
 if TYPE_CHECKING:
@@ -371,10 +372,14 @@ StreamT = TypeVar("StreamT", bound="Stream[Any] | AsyncStream[Any]")
 
 
 def _raw_stream(stream: StreamT, raw: bool) -> StreamT:
-    """With with_raw_response, a stream comes back as a RawResponse whose parse() is the stream."""
+    """With with_raw_response (or with_streaming_response), a stream comes back as a
+    RawResponse (a StreamedResponse) whose parse() is the stream."""
+    parsed: tuple[object] = (stream,)
+    if streaming_mode.get():
+        answer = AsyncStreamedResponse if isinstance(stream, AsyncStream) else StreamedResponse
+        return answer(stream.response, _unreadable, parsed=parsed)  # type: ignore[return-value]
     if not raw:
         return stream
-    parsed: tuple[object] = (stream,)
     return RawResponse(stream.response, _unreadable, parsed=parsed)  # type: ignore[return-value]
 
 
@@ -491,10 +496,13 @@ class SyncPipeline(_PipelineBase[httpx.Client]):
         options: RequestOptions,
     ) -> T:
         raw = raw_mode.get()
+        streamed = streaming_mode.get()
 
         def attempt(body: Mapping[str, object] | None) -> T:
             wire, prepared = self._prepare(op, path, query, body, files, options)
-            response = self._send(prepared, stream=False)
+            response = self._send(prepared, stream=streamed)
+            if streamed:
+                return StreamedResponse(response, wire.op.decode)  # type: ignore[return-value]
             if raw:
                 return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
             return parse_response(wire.op.decode, response)
@@ -599,10 +607,13 @@ class AsyncPipeline(_PipelineBase[httpx.AsyncClient]):
         options: RequestOptions,
     ) -> T:
         raw = raw_mode.get()
+        streamed = streaming_mode.get()
 
         async def attempt(body: Mapping[str, object] | None) -> T:
             wire, prepared = self._prepare(op, path, query, body, files, options)
-            response = await self._send(prepared, stream=False)
+            response = await self._send(prepared, stream=streamed)
+            if streamed:
+                return AsyncStreamedResponse(response, wire.op.decode)  # type: ignore[return-value]
             if raw:
                 return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
             return parse_response(wire.op.decode, response)

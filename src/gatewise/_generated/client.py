@@ -26,7 +26,12 @@ if TYPE_CHECKING:
     from .resources.images import AsyncImages, Images
     from .resources.models import AsyncModels, Models
     from .resources.video import AsyncVideo, Video
-    from .root import AsyncResourcesWithRawResponse, SyncResourcesWithRawResponse
+    from .root import (
+        AsyncResourcesWithRawResponse,
+        AsyncResourcesWithStreamingResponse,
+        SyncResourcesWithRawResponse,
+        SyncResourcesWithStreamingResponse,
+    )
 
 
 class SyncResources:
@@ -133,6 +138,12 @@ class SyncResources:
 
         return SyncResourcesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> SyncResourcesWithStreamingResponse:
+        from .root import SyncResourcesWithStreamingResponse
+
+        return SyncResourcesWithStreamingResponse(self)
+
 
 class AsyncResources:
     """Mixin of `AsyncGatewise`: the resource tree and the client-level operations."""
@@ -237,3 +248,9 @@ class AsyncResources:
         from .root import AsyncResourcesWithRawResponse
 
         return AsyncResourcesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncResourcesWithStreamingResponse:
+        from .root import AsyncResourcesWithStreamingResponse
+
+        return AsyncResourcesWithStreamingResponse(self)

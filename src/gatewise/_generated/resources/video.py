@@ -13,6 +13,7 @@ from gatewise._operation import Operation, decode_model, omit_none
 from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
+from gatewise._streamed import async_streaming_response_wrapper, streaming_response_wrapper
 
 from ..models.video import VideoTask
 
@@ -159,6 +160,10 @@ class Video(SyncAPIResource):
     def with_raw_response(self) -> VideoWithRawResponse:
         return VideoWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> VideoWithStreamingResponse:
+        return VideoWithStreamingResponse(self)
+
 
 class AsyncVideo(AsyncAPIResource):
     """`client.video`: cancel, generate, retrieve, submit."""
@@ -286,6 +291,10 @@ class AsyncVideo(AsyncAPIResource):
     def with_raw_response(self) -> AsyncVideoWithRawResponse:
         return AsyncVideoWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncVideoWithStreamingResponse:
+        return AsyncVideoWithStreamingResponse(self)
+
 
 class VideoWithRawResponse:
     """`client.video.with_raw_response`: each method answers a `RawResponse`."""
@@ -305,3 +314,23 @@ class AsyncVideoWithRawResponse:
         self.cancel = async_raw_response_wrapper(resource.cancel)
         self.retrieve = async_raw_response_wrapper(resource.retrieve)
         self.submit = async_raw_response_wrapper(resource.submit)
+
+
+class VideoWithStreamingResponse:
+    """`client.video.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: Video) -> None:
+        self._resource = resource
+        self.cancel = streaming_response_wrapper(resource.cancel)
+        self.retrieve = streaming_response_wrapper(resource.retrieve)
+        self.submit = streaming_response_wrapper(resource.submit)
+
+
+class AsyncVideoWithStreamingResponse:
+    """`client.video.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncVideo) -> None:
+        self._resource = resource
+        self.cancel = async_streaming_response_wrapper(resource.cancel)
+        self.retrieve = async_streaming_response_wrapper(resource.retrieve)
+        self.submit = async_streaming_response_wrapper(resource.submit)
