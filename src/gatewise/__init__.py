@@ -36,6 +36,7 @@ from ._operation import Page
 from ._options import RequestOptions
 from ._raw import RawResponse
 from ._retry import RetryConfig
+from ._streamed import AsyncStreamedResponse, StreamedResponse
 from ._streaming import AsyncStream, Stream
 from ._version import __version__
 
@@ -52,6 +53,7 @@ __all__ = [
     "AsyncJobFailed",
     "AsyncJobTimeout",
     "AsyncStream",
+    "AsyncStreamedResponse",
     "AuthError",
     "AuthenticationError",
     "BadRequestError",
@@ -72,6 +74,7 @@ __all__ = [
     "ServerError",
     "Stream",
     "StreamClosedError",
+    "StreamedResponse",
     "UnprocessableEntityError",
     "__version__",
 ]

@@ -9,7 +9,18 @@ from collections.abc import AsyncIterator, Iterator
 
 from typing_extensions import assert_type
 
-from gatewise import AsyncGatewise, AsyncJob, AsyncStream, Gatewise, Job, Page, RawResponse, Stream
+from gatewise import (
+    AsyncGatewise,
+    AsyncJob,
+    AsyncStream,
+    AsyncStreamedResponse,
+    Gatewise,
+    Job,
+    Page,
+    RawResponse,
+    Stream,
+    StreamedResponse,
+)
 from gatewise.params import ChatMessage
 from gatewise.types import (
     APIKey,
@@ -21,6 +32,7 @@ from gatewise.types import (
     EmbeddingResponse,
     ImagesResponse,
     LogEntry,
+    LogStats,
     ModelInfo,
     ServerInfo,
     VideoTask,
@@ -29,6 +41,14 @@ from gatewise.types import (
 
 def sync_client(client: Gatewise) -> None:
     messages: list[ChatMessage] = [{"role": "user", "content": "hi"}]
+    with client.chat.completions.with_streaming_response.create(
+        model="m", messages=messages
+    ) as response:
+        assert_type(response, StreamedResponse[ChatCompletion])
+        assert_type(response.parse(), ChatCompletion)
+        assert_type(response.iter_lines(), Iterator[str])
+    assert_type(client.stats(group_by="attr.feature"), LogStats)
+    assert_type(Gatewise("http://localhost:8000", headers={"X-A": "1"}), Gatewise)
     chat = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
     assert_type(chat, ChatCompletion)
     assert_type(chat.content, str | None)
@@ -66,6 +86,10 @@ def sync_client(client: Gatewise) -> None:
 
 
 async def async_client(client: AsyncGatewise) -> None:
+    async with client.models.with_streaming_response.retrieve("m") as answer:
+        assert_type(answer, AsyncStreamedResponse[ModelInfo])
+        assert_type(await answer.parse(), ModelInfo)
+        assert_type(answer.iter_lines(), AsyncIterator[str])
     chat = await client.chat.completions.create(
         model="m", messages=[{"role": "user", "content": "hi"}]
     )
