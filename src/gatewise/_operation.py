@@ -38,6 +38,8 @@ class Page(Sequence[T]):
 
     The resource's `iter...` method follows the pages to the end instead.
 
+    The whole answer's fields read by key too (`page["data"]`, `page.get("has_more")`).
+
     Attributes:
         data: The items of this page.
         has_more: Whether the server has more items after this page.
@@ -55,8 +57,18 @@ class Page(Sequence[T]):
     def __getitem__(self, index: int) -> T: ...
     @overload
     def __getitem__(self, index: slice) -> list[T]: ...
-    def __getitem__(self, index: int | slice) -> T | list[T]:
+    @overload
+    def __getitem__(self, index: str) -> Any: ...
+    def __getitem__(self, index: int | slice | str) -> T | list[T] | Any:
+        # A field of the whole answer by key (`page["data"]`, `page["has_more"]`), for code
+        # written against SDKs that answer the page as a dict.
+        if isinstance(index, str):
+            return self.page[index]  # type: ignore[index]
         return self.data[index]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A field of the whole answer by key, or `default` when it has none."""
+        return self.page.get(key, default)  # type: ignore[attr-defined]
 
     def __len__(self) -> int:
         return len(self.data)
