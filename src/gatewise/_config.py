@@ -58,6 +58,7 @@ class ClientConfig:
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.repr}
         shown["base_url"] = redacted_url(self.base_url)
+        shown["anthropic_base_url"] = redacted_url(self.anthropic_base_url)
         return f"ClientConfig({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
 
 

@@ -23,6 +23,7 @@ from typing_extensions import ParamSpec
 
 from ._errors import error_from_httpx
 from ._parsing import parse_response
+from ._raw import ResponseAnswer
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -31,58 +32,29 @@ P = ParamSpec("P")
 streaming_mode: ContextVar[bool] = ContextVar("gatewise_streaming_response", default=False)
 
 
-class _StreamedResponseBase(Generic[T]):
-    __slots__ = ("_decode", "_parsed", "http_response")
-
-    def __init__(
-        self,
-        http_response: httpx.Response,
-        decode: Callable[[bytes], T],
-        *,
-        parsed: tuple[T] | None = None,
-    ) -> None:
-        self.http_response = http_response
-        self._decode = decode
-        # A stream (stream=True) is parsed already: it reads the body as it is iterated.
-        self._parsed = parsed
-
-    @property
-    def status_code(self) -> int:
-        """The HTTP status."""
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        """The answer's headers (`x-request-id`, `x-trace-id`, ...)."""
-        return self.http_response.headers
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} [{self.status_code}]>"
-
-
-class StreamedResponse(_StreamedResponseBase[T]):
+class StreamedResponse(ResponseAnswer[T]):
     """The answer of a `with_streaming_response` call on `Gatewise`; its body is read on demand."""
 
     __slots__ = ()
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         """The body's bytes as they arrive."""
-        with _typed_errors():
+        with _TypedErrors():
             yield from self.http_response.iter_bytes(chunk_size)
 
     def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
         """The body's text as it arrives."""
-        with _typed_errors():
+        with _TypedErrors():
             yield from self.http_response.iter_text(chunk_size)
 
     def iter_lines(self) -> Iterator[str]:
         """The body's lines as they arrive (an event stream's `data: ...` lines included)."""
-        with _typed_errors():
+        with _TypedErrors():
             yield from self.http_response.iter_lines()
 
     def read(self) -> bytes:
         """The whole body."""
-        with _typed_errors():
+        with _TypedErrors():
             return self.http_response.read()
 
     def text(self) -> str:
@@ -106,32 +78,32 @@ class StreamedResponse(_StreamedResponseBase[T]):
         self.http_response.close()
 
 
-class AsyncStreamedResponse(_StreamedResponseBase[T]):
+class AsyncStreamedResponse(ResponseAnswer[T]):
     """The answer of a `with_streaming_response` call on `AsyncGatewise`."""
 
     __slots__ = ()
 
     async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         """The body's bytes as they arrive."""
-        with _typed_errors():
+        with _TypedErrors():
             async for chunk in self.http_response.aiter_bytes(chunk_size):
                 yield chunk
 
     async def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
         """The body's text as it arrives."""
-        with _typed_errors():
+        with _TypedErrors():
             async for text in self.http_response.aiter_text(chunk_size):
                 yield text
 
     async def iter_lines(self) -> AsyncIterator[str]:
         """The body's lines as they arrive."""
-        with _typed_errors():
+        with _TypedErrors():
             async for line in self.http_response.aiter_lines():
                 yield line
 
     async def read(self) -> bytes:
         """The whole body."""
-        with _typed_errors():
+        with _TypedErrors():
             return await self.http_response.aread()
 
     async def text(self) -> str:
@@ -155,7 +127,7 @@ class AsyncStreamedResponse(_StreamedResponseBase[T]):
         await self.http_response.aclose()
 
 
-class _typed_errors:
+class _TypedErrors:
     """Turns an httpx failure while reading the body into its GatewiseError."""
 
     def __enter__(self) -> None:
