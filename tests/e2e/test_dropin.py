@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gatewise import AsyncGatewise, Gatewise
+from gatewise import APIConnectionError, AsyncGatewise, Gatewise
 from gatewise.testing import MockGateway
 from tests.rawserver import Script, scripted_server
 
@@ -200,3 +200,27 @@ async def test_a_completion_chunk_without_text_parses(make_client: ClientFactory
 
     assert [c.choices[0].text for c in chunks] == ["Hi", None]
     assert chunks[-1].choices[0].finish_reason == "stop"
+
+
+async def test_backend_specific_keywords_reach_a_multipart_body(
+    client: Any, gateway: MockGateway
+) -> None:
+    await maybe(
+        client.images.edit(
+            model="openai/dall-e-2", image=b"\x89PNG\r\n\x1a\n" + bytes(24), prompt="x", guidance=7
+        )
+    )
+    assert b'name="guidance"\r\n\r\n7\r\n' in gateway.requests.last.body
+
+
+async def test_with_options_moves_anthropic_models(
+    make_client: ClientFactory, gateway: MockGateway
+) -> None:
+    moved = make_client().with_options(anthropic_base_url="http://127.0.0.1:1")
+    with pytest.raises(APIConnectionError):
+        await maybe(
+            moved.with_options(max_retries=0).chat.completions.create(
+                model="anthropic/claude-3-5-sonnet-20241022", messages=chat_message("hi")
+            )
+        )
+    assert len(gateway.requests) == 0
