@@ -236,7 +236,10 @@ def _tree(path: tuple[str, ...], by_resource: dict[tuple[str, ...], list[Operati
 def _check_members(resource: Resource) -> None:
     """Every attribute of a resource class is defined once: methods, aliases, iterators, children."""
     where = ".".join(resource.path) or "the client"
-    owners: dict[str, str] = {"with_raw_response": "the generator (raw responses)"}
+    owners: dict[str, str] = {
+        "with_raw_response": "the generator (raw responses)",
+        "with_streaming_response": "the generator (streaming responses)",
+    }
     for child in resource.children:
         owners[child.name] = f"sub-resource {'.'.join(child.path)}"
     for op in resource.operations:

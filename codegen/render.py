@@ -22,7 +22,7 @@ from .models import HEADER, check_refs, defined_names, request_params, response_
 from .pytypes import PARAMS, Import
 from .request_schemas import request_schemas
 from .spec import Spec
-from .views import MODELS, ResourceView, module_imports
+from .views import ANSWER_VIEWS, MODELS, ResourceView, module_imports
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -35,7 +35,7 @@ _RUNTIME_NAMES = frozenset(
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,  # a typo in a template fails instead of printing ""
         trim_blocks=True,
@@ -43,6 +43,8 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # the output is Python, not HTML
     )
+    env.globals["VIEWS"] = ANSWER_VIEWS
+    return env
 
 
 def generate_files(spec: Spec) -> dict[str, str]:
@@ -137,9 +139,9 @@ def _resource_module(env: jinja2.Environment, top: Resource, models: ModelModule
         ("functools", "cached_property"),
         ("gatewise._resource", "SyncAPIResource"),
         ("gatewise._resource", "AsyncAPIResource"),
-        ("gatewise._raw", "raw_response_wrapper"),
-        ("gatewise._raw", "async_raw_response_wrapper"),
     }
+    for view in ANSWER_VIEWS:
+        imports |= view.wrappers
     for method in methods:
         imports |= method.imports()
     _check_import_clash(imports, top)
@@ -163,9 +165,9 @@ def _client(env: jinja2.Environment, api: API, models: ModelModules) -> str:
     checking: set[Import] = {
         ("gatewise._pipeline", "SyncPipeline"),
         ("gatewise._pipeline", "AsyncPipeline"),
-        (".root", "SyncResourcesWithRawResponse"),
-        (".root", "AsyncResourcesWithRawResponse"),
     }
+    for view in ANSWER_VIEWS:
+        checking |= {(".root", f"{side}ResourcesWith{view.suffix}") for side in ("Sync", "Async")}
     for child in root.children:
         module = f".resources.{child.resource.name}"
         checking |= {(module, child.class_name), (module, "Async" + child.class_name)}
@@ -189,14 +191,17 @@ def _root(env: jinja2.Environment, api: API, models: ModelModules) -> str:
     imports: set[Import] = {
         ("functools", "cached_property"),
         ("typing", "TYPE_CHECKING"),
-        ("gatewise._raw", "raw_response_wrapper"),
-        ("gatewise._raw", "async_raw_response_wrapper"),
     }
     checking: set[Import] = set()
-    for child in root.children:
-        module = f".resources.{child.resource.name}"
-        names = (f"{child.class_name}WithRawResponse", f"Async{child.class_name}WithRawResponse")
-        checking |= {(module, name) for name in names}
+    for view in ANSWER_VIEWS:
+        imports |= view.wrappers
+        for child in root.children:
+            module = f".resources.{child.resource.name}"
+            names = (
+                f"{child.class_name}With{view.suffix}",
+                f"Async{child.class_name}With{view.suffix}",
+            )
+            checking |= {(module, name) for name in names}
     for method in root.methods:
         op = method.op
         imports.add(("gatewise._operation", "Operation"))

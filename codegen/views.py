@@ -17,6 +17,39 @@ from dataclasses import dataclass, field
 from .ir import JobSpec, Operation, Param, Resource, const_name
 from .pytypes import PARAMS, Import
 
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One `with_...` view of every resource: the same methods, each answer wrapped."""
+
+    attribute: str  # the resource attribute is `with_{attribute}`
+    suffix: str  # the view class is `{Resource}With{suffix}`
+    module: str  # where its wrappers live: `{wrapper}` and `async_{wrapper}`
+    wrapper: str
+    doc: str
+
+    @property
+    def wrappers(self) -> set[Import]:
+        return {(self.module, self.wrapper), (self.module, f"async_{self.wrapper}")}
+
+
+ANSWER_VIEWS = (
+    AnswerView(
+        "raw_response",
+        "RawResponse",
+        "gatewise._raw",
+        "raw_response_wrapper",
+        "each method answers a `RawResponse`.",
+    ),
+    AnswerView(
+        "streaming_response",
+        "StreamingResponse",
+        "gatewise._streamed",
+        "streaming_response_wrapper",
+        "each method answers a context manager of a `StreamedResponse`, its body unread.",
+    ),
+)
+
 MODELS = "@models"  # the generated pydantic package; spelled relative to the importing file
 # Where each parameter location goes in the pipeline call, in call order.
 _PIPELINE_KEYWORDS = (("path", "path"), ("query", "query"), ("body", "body"), ("file", "files"))
@@ -133,6 +166,14 @@ class MethodView:
     def headers(self) -> str:
         """`, headers=(...)` for an operation with default headers, else nothing."""
         return f", headers={self.op.headers!r}" if self.op.headers else ""
+
+    @property
+    def argument_names(self) -> str:
+        """`, arguments=(...)`: the method's keyword names, for telling a typo from an extra."""
+        names = [p.name for p in self.op.params]
+        if self.op.fallback:
+            names.append("fallbacks")
+        return f", arguments={tuple(names)!r}" if names else ""
 
     @property
     def decoder(self) -> str:
@@ -354,7 +395,8 @@ class ResourceView:
     @property
     def members(self) -> frozenset[str]:
         """Every attribute the generated class defines."""
-        names = {child.name for child in self.resource.children} | {"with_raw_response"}
+        names = {child.name for child in self.resource.children}
+        names |= {f"with_{view.attribute}" for view in ANSWER_VIEWS}
         for op in self.resource.operations:
             names |= {name for name, _owner in op.members()}
         return frozenset(names)

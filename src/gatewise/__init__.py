@@ -16,6 +16,7 @@ from ._operation import Page
 from ._options import RequestOptions
 from ._raw import RawResponse
 from ._retry import BackoffStrategy, RetryConfig
+from ._streamed import AsyncStreamedResponse, StreamedResponse
 from ._streaming import AsyncStream, Stream
 from ._version import __version__
 from .errors import *  # noqa: F403  (every exception: see gatewise.errors)
@@ -31,6 +32,7 @@ __all__ = [
     "AsyncJob",
     "AsyncParsedStream",
     "AsyncStream",
+    "AsyncStreamedResponse",
     "BackoffStrategy",
     "BatchResult",
     "Gatewise",
@@ -42,6 +44,7 @@ __all__ = [
     "RequestOptions",
     "RetryConfig",
     "Stream",
+    "StreamedResponse",
     "ToolRun",
     "__version__",
     "pydantic_function_tool",

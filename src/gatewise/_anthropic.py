@@ -8,6 +8,7 @@ into ChatCompletion / ChatCompletionChunk dicts. `route` is the one entry the pi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -753,7 +754,7 @@ def messages_route(
         return StreamTranslator(model, translation.forced_tool, logger=logger)
 
     return Route(
-        Operation(messages.method, messages.path, decode, messages.headers),
+        dataclasses.replace(messages.decoding(decode), arguments=op.arguments),
         translation.body,
         events,
     )

@@ -56,9 +56,9 @@ class _ClientBase(Generic[H]):
 
     def __init__(
         self,
+        base_url: str | httpx.URL | None = None,
         *,
         api_key: str | None = None,
-        base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         retry: RetryConfig | None = None,
@@ -74,10 +74,13 @@ class _ClientBase(Generic[H]):
         server_url: str | httpx.URL | None = None,
         server_idx: int | None = None,
         debug_logger: logging.Logger | None = None,
+        headers: Mapping[str, str] | None = None,
+        anthropic_base_url: str | httpx.URL | None = None,
     ) -> None:
         """Configure a client; nothing is sent until the first call.
 
-        Every argument is keyword-only. An argument wins over the environment, which wins
+        `base_url` may be given positionally (`Gatewise("http://localhost:8000")`); every
+        other argument is keyword-only. An argument wins over the environment, which wins
         over the default.
 
         Args:
@@ -122,10 +125,17 @@ class _ClientBase(Generic[H]):
             debug_logger: An alias of `logger` (Aerostack's name); giving both is a
                 TypeError.
 
+            headers: An alias of `default_headers` (giving both is a TypeError).
+            anthropic_base_url: Where `anthropic/...` models (and `client.anthropic`) go:
+                `{anthropic_base_url}/v1/messages`, with `anthropic-version` sent. Default
+                `{base_url}/anthropic`, the gateway's passthrough; another gateway's
+                Messages endpoint (LiteLLM serves `/v1/messages`) works too.
+
+
         Raises:
             TypeError: An argument has the wrong type (`http_client` without `send` and
                 `build_request`, or a sync one for `AsyncGatewise`, an empty fallback
-                alias, ...), or both names of an aliased argument are given.
+                alias, ...), or an argument and its alias are both given.
             ValueError: An argument's value is invalid (a `base_url` that is not
                 http(s), a byte limit that is not positive, ...).
         """
@@ -137,9 +147,14 @@ class _ClientBase(Generic[H]):
             if logger is not None:
                 raise TypeError("give logger or debug_logger (its alias), not both")
             logger = debug_logger
+        if headers is not None:
+            if default_headers is not None:
+                raise TypeError("give headers or default_headers (its alias), not both")
+            default_headers = headers
         config = make_config(
             api_key=secret,
             base_url=base_url,
+            anthropic_base_url=anthropic_base_url,
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,
@@ -201,6 +216,7 @@ class _ClientBase(Generic[H]):
         stream_idle_timeout: float | None = None,
         max_event_bytes: int | None = None,
         max_response_bytes: int | None = None,
+        anthropic_base_url: str | httpx.URL | None = None,
     ) -> Self:
         """A copy with some settings replaced, sharing this client's connection pool.
 
@@ -214,9 +230,11 @@ class _ClientBase(Generic[H]):
             stream_idle_timeout: As in the constructor.
             max_event_bytes: As in the constructor.
             max_response_bytes: As in the constructor.
+            anthropic_base_url: As in the constructor.
         """
         config = derive_config(
             self._config,
+            anthropic_base_url=anthropic_base_url,
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,

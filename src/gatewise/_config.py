@@ -44,6 +44,7 @@ class ClientConfig:
 
     api_key: Secret | None = field(repr=False)
     base_url: str
+    anthropic_base_url: str  # where the Anthropic Messages API's paths (/v1/messages) go
     timeout: float | httpx.Timeout | None  # None: not given (see phase_timeouts)
     retry: RetryConfig
     default_headers: Mapping[str, HeaderValue]
@@ -58,6 +59,7 @@ class ClientConfig:
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.repr}
         shown["base_url"] = redacted_url(self.base_url)
+        shown["anthropic_base_url"] = redacted_url(self.anthropic_base_url)
         return f"ClientConfig({', '.join(f'{name}={value!r}' for name, value in shown.items())})"
 
 
@@ -104,10 +106,22 @@ def attempt_deadline(setting: float | httpx.Timeout | None, owned: bool) -> floa
     return setting if isinstance(setting, float) else None
 
 
+def root_url(url: str | httpx.URL, name: str = "base_url") -> str:
+    """The root a server's paths (`/v1/...`) are appended to: an http(s) URL without a
+    trailing slash or `/v1`, as OpenAI-compatible servers are usually given
+    (`http://host/v1` must not become `/v1/v1/...`)."""
+    text = str(url)
+    parsed = httpx.URL(text)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"{name} must be an http(s) URL, got {redacted_url(text)!r}")
+    return text.rstrip("/").removesuffix("/v1")
+
+
 def make_config(
     *,
     api_key: Secret | None,
     base_url: str | httpx.URL | None,
+    anthropic_base_url: str | httpx.URL | None,
     timeout: float | httpx.Timeout | None,
     max_retries: int | None,
     retry: RetryConfig | None,
@@ -142,6 +156,11 @@ def make_config(
     return ClientConfig(
         api_key=api_key,
         base_url=url,
+        anthropic_base_url=(
+            root_url(anthropic_base_url, "anthropic_base_url")
+            if anthropic_base_url is not None
+            else f"{url}/anthropic"
+        ),
         timeout=to_timeout(timeout, None),
         retry=retry,
         default_headers=headers,
@@ -173,10 +192,7 @@ def settled_base_url(
         url = _server(server_idx)
     else:
         url = _env("GATEWISE_BASE_URL") or _env("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-    parsed = httpx.URL(url)
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(f"base_url must be an http(s) URL, got {redacted_url(url)!r}")
-    return url.rstrip("/").removesuffix("/v1")
+    return root_url(url)
 
 
 def _server(index: object) -> str:
@@ -244,6 +260,7 @@ def _check_models(models: Mapping[str, Sequence[str]] | None) -> dict[str, tuple
 def derive_config(
     config: ClientConfig,
     *,
+    anthropic_base_url: str | httpx.URL | None,
     timeout: float | httpx.Timeout | None,
     max_retries: int | None,
     retry: RetryConfig | None,
@@ -261,6 +278,9 @@ def derive_config(
     return make_config(
         api_key=config.api_key,
         base_url=config.base_url,
+        anthropic_base_url=(
+            anthropic_base_url if anthropic_base_url is not None else config.anthropic_base_url
+        ),
         timeout=timeout if timeout is not None else config.timeout,
         max_retries=None,
         retry=retry or config.retry,

@@ -17,9 +17,40 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class GatewiseModel(BaseModel):
-    """A response model: unknown fields are kept, so a newer server never breaks an old client."""
+    """A response model: unknown fields are kept, so a newer server never breaks an old client.
+
+    Its fields read as attributes (`health.status`) and, for code written against SDKs that
+    answer dicts, by their wire name too: `health["status"]`, `health.get("status")`,
+    `"status" in health` (unknown fields included). The values are the typed ones either
+    way (a nested model, not a dict); `model_dump()` gives plain dicts.
+    """
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+
+    def _field_name(self, key: str) -> str | None:
+        """The attribute behind wire name `key`, None when the answer has no such field."""
+        fields = type(self).model_fields
+        if key in fields and fields[key].alias in (None, key):
+            return key
+        for name, info in fields.items():
+            if info.alias == key:
+                return name
+        extra = self.__pydantic_extra__
+        return key if extra is not None and key in extra else None
+
+    def __getitem__(self, key: str) -> Any:
+        name = self._field_name(key) if isinstance(key, str) else None
+        if name is None:
+            raise KeyError(key)
+        return getattr(self, name)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._field_name(key) is not None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The field with wire name `key`, or `default` when the answer has none."""
+        name = self._field_name(key) if isinstance(key, str) else None
+        return default if name is None else getattr(self, name)
 
 
 class ChatCompletionBase(GatewiseModel):

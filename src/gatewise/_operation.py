@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 T = TypeVar("T")
+U = TypeVar("U")
 M = TypeVar("M", bound="BaseModel")
 
 Decoder = Callable[[bytes], T]
@@ -24,19 +25,30 @@ class Operation(Generic[T]):
     """One wire operation: `path` is a template such as "/v1/models/{model_id}"; `headers`
     are the spec's header defaults (`anthropic-version`), sent unless the caller sets them;
     `operation_id` is the spec's name for it (the overlays are keyed by it), empty for an
-    operation made at run time (a job's submit call, a translated route)."""
+    operation made at run time (a job's submit call, a translated route).
+    `arguments` are its method's keyword names, so that a misspelt one is told from a
+    backend-specific extra (see `_pipeline.extra_arguments`)."""
 
     method: str
     path: str
     decode: Decoder[T]
     headers: tuple[tuple[str, str], ...] = ()
     operation_id: str = ""
+    arguments: tuple[str, ...] = ()
+
+    def decoding(self, decode: Decoder[U]) -> Operation[U]:
+        """The same operation, its answer decoded by `decode` instead."""
+        return Operation(
+            self.method, self.path, decode, self.headers, self.operation_id, self.arguments
+        )
 
 
 class Page(Sequence[T]):
     """One page of a paged list: a sequence of its items (iterate, `len`, index).
 
     The resource's `iter...` method follows the pages to the end instead.
+
+    The whole answer's fields read by key too (`page["data"]`, `page.get("has_more")`).
 
     Attributes:
         data: The items of this page.
@@ -55,8 +67,18 @@ class Page(Sequence[T]):
     def __getitem__(self, index: int) -> T: ...
     @overload
     def __getitem__(self, index: slice) -> list[T]: ...
-    def __getitem__(self, index: int | slice) -> T | list[T]:
+    @overload
+    def __getitem__(self, index: str) -> Any: ...
+    def __getitem__(self, index: int | slice | str) -> T | list[T] | Any:
+        # A field of the whole answer by key (`page["data"]`, `page["has_more"]`), for code
+        # written against SDKs that answer the page as a dict.
+        if isinstance(index, str):
+            return self.page[index]  # type: ignore[index]
         return self.data[index]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A field of the whole answer by key, or `default` when it has none."""
+        return self.page.get(key, default)  # type: ignore[attr-defined]
 
     def __len__(self) -> int:
         return len(self.data)

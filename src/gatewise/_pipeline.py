@@ -15,13 +15,14 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import quote
 
 import anyio
 import httpx
 import pydantic_core
 
+from ._arguments import extra_arguments
 from ._config import (
     ClientConfig,
     attempt_deadline,
@@ -65,7 +66,8 @@ from ._options import RequestOptions
 from ._parsing import parse_response
 from ._raw import RawResponse, raw_mode
 from ._retry import RetryConfig, retry_delay
-from ._routing import Route, route
+from ._routing import Route, operation_url, route
+from ._streamed import AsyncStreamedResponse, StreamedResponse, streaming_mode
 from ._streaming import AsyncStream, Stream, StreamSettings
 from .httpclient import AsyncHttpClient, HttpClient, RequestBuilder
 
@@ -167,15 +169,19 @@ def build_request(
 ) -> PreparedRequest:
     """Check the per-call options and turn one call into a PreparedRequest (pure); `hop` is
     the call's position in a fallback chain."""
-    unknown = set(options) - _KNOWN_OPTIONS
-    if unknown:
-        raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
+    extras = extra_arguments(
+        {name: value for name, value in options.items() if name not in _KNOWN_OPTIONS},
+        (*op.arguments, *_KNOWN_OPTIONS),
+        takes_body=body is not None or files is not None,
+    )
     for limit in ("max_event_bytes", "max_response_bytes"):
         if limit in options:
             check_byte_limit(limit, options[limit])
     if "stream_idle_timeout" in options:
         check_idle_timeout(options["stream_idle_timeout"])
-    url = config.base_url + (_fill_path(op.path, path) if path else op.path)
+    url = operation_url(
+        config.base_url, config.anthropic_base_url, _fill_path(op.path, path) if path else op.path
+    )
     headers = dict(config.base_headers)
     attribution = options.get("attribution")
     if attribution is not None:
@@ -196,7 +202,7 @@ def build_request(
     content: bytes | None = None
     data: dict[str, str] | None = None
     httpx_files: dict[str, Any] | None = None
-    extra_body = _mapping_option(options, "extra_body")
+    extra_body = {**extras, **(_mapping_option(options, "extra_body") or {})}
     if files is not None:
         fields = {**(body or {}), **(extra_body or {})}
         data = {
@@ -221,6 +227,13 @@ def build_request(
         retry=retry,
         max_response_bytes=_call_setting(options, "max_response_bytes", config.max_response_bytes),
         one_shot_files=tuple(one_shot_fields(files)),
+    )
+
+
+def request_options(options: RequestOptions) -> RequestOptions:
+    """`options` without the backend-specific extras (see extra_arguments)."""
+    return cast(
+        RequestOptions, {name: value for name, value in options.items() if name in _KNOWN_OPTIONS}
     )
 
 
@@ -387,10 +400,14 @@ StreamT = TypeVar("StreamT", bound="Stream[Any] | AsyncStream[Any]")
 
 
 def _raw_stream(stream: StreamT, raw: bool) -> StreamT:
-    """With with_raw_response, a stream comes back as a RawResponse whose parse() is the stream."""
+    """With with_raw_response (or with_streaming_response), a stream comes back as a
+    RawResponse (a StreamedResponse) whose parse() is the stream."""
+    parsed: tuple[object] = (stream,)
+    if streaming_mode.get():
+        answer = AsyncStreamedResponse if isinstance(stream, AsyncStream) else StreamedResponse
+        return answer(stream.response, _unreadable, parsed=parsed)  # type: ignore[return-value]
     if not raw:
         return stream
-    parsed: tuple[object] = (stream,)
     return RawResponse(stream.response, _unreadable, parsed=parsed)  # type: ignore[return-value]
 
 
@@ -517,10 +534,13 @@ class SyncPipeline(_PipelineBase[HttpClient]):
         options: RequestOptions,
     ) -> T:
         raw = raw_mode.get()
+        streamed = streaming_mode.get()
 
         def attempt(body: Mapping[str, object] | None) -> T:
             wire, prepared = self._prepare(op, path, query, body, files, options)
-            response = self._send(prepared, stream=False)
+            response = self._send(prepared, stream=streamed)
+            if streamed:
+                return StreamedResponse(response, wire.op.decode)  # type: ignore[return-value]
             if raw:
                 return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
             return parse_response(wire.op.decode, response)
@@ -564,9 +584,9 @@ class SyncPipeline(_PipelineBase[HttpClient]):
     ) -> Job[M]:
         """Submit a polled job; the answer (its first status) becomes a Job handle."""
         decode = op.decode
-        submit = Operation(
-            op.method, op.path, lambda content: Job(self, spec, decode(content), options)
-        )
+        # Its polls take no body: the backend-specific extras went with the submission only.
+        polled = request_options(options)
+        submit = op.decoding(lambda content: Job(self, spec, decode(content), polled))
         return self.request(submit, body=body, options=options)
 
     def paginate(
@@ -619,10 +639,13 @@ class AsyncPipeline(_PipelineBase[AsyncHttpClient]):
         options: RequestOptions,
     ) -> T:
         raw = raw_mode.get()
+        streamed = streaming_mode.get()
 
         async def attempt(body: Mapping[str, object] | None) -> T:
             wire, prepared = self._prepare(op, path, query, body, files, options)
-            response = await self._send(prepared, stream=False)
+            response = await self._send(prepared, stream=streamed)
+            if streamed:
+                return AsyncStreamedResponse(response, wire.op.decode)  # type: ignore[return-value]
             if raw:
                 return RawResponse(response, wire.op.decode)  # type: ignore[return-value]
             return parse_response(wire.op.decode, response)
@@ -667,9 +690,9 @@ class AsyncPipeline(_PipelineBase[AsyncHttpClient]):
     ) -> AsyncJob[M]:
         """Submit a polled job; the answer (its first status) becomes an AsyncJob handle."""
         decode = op.decode
-        submit = Operation(
-            op.method, op.path, lambda content: AsyncJob(self, spec, decode(content), options)
-        )
+        # Its polls take no body: the backend-specific extras went with the submission only.
+        polled = request_options(options)
+        submit = op.decoding(lambda content: AsyncJob(self, spec, decode(content), polled))
         return await self.request(submit, body=body, options=options)
 
     async def paginate(

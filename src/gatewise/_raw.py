@@ -22,8 +22,9 @@ P = ParamSpec("P")
 raw_mode: ContextVar[bool] = ContextVar("gatewise_raw_response", default=False)
 
 
-class RawResponse(Generic[T]):
-    """The HTTP answer of one call; `.parse()` gives what the call would have returned."""
+class ResponseAnswer(Generic[T]):
+    """What RawResponse and StreamedResponse share: the HTTP answer, how to decode its body,
+    and the parsed result once there is one."""
 
     __slots__ = ("_decode", "_parsed", "http_response")
 
@@ -49,6 +50,15 @@ class RawResponse(Generic[T]):
         """The answer's headers (`x-request-id`, `x-trace-id`, ...)."""
         return self.http_response.headers
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}]>"
+
+
+class RawResponse(ResponseAnswer[T]):
+    """The HTTP answer of one call; `.parse()` gives what the call would have returned."""
+
+    __slots__ = ()
+
     @property
     def content(self) -> bytes:
         """The raw body."""
@@ -59,9 +69,6 @@ class RawResponse(Generic[T]):
         if self._parsed is None:
             self._parsed = (parse_response(self._decode, self.http_response),)
         return self._parsed[0]
-
-    def __repr__(self) -> str:
-        return f"<RawResponse [{self.status_code}]>"
 
 
 def raw_response_wrapper(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:

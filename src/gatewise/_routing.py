@@ -18,6 +18,9 @@ T = TypeVar("T")
 
 # The operationId of the calls the overlays translate (a test checks it against the spec).
 TRANSLATED_OPERATION = "createChatCompletion"
+# The gateway serves the Anthropic Messages API under this prefix; `anthropic_base_url`
+# replaces it (another gateway's Messages endpoint is `{its root}/v1/messages`).
+ANTHROPIC_PREFIX = "/anthropic/"
 
 # Provider prefixes whose models the gateway serves in their own API's request shape.
 TRANSLATED_PROVIDERS = frozenset({"anthropic"})
@@ -46,6 +49,14 @@ class Route(Generic[T]):
     op: Operation[T]
     body: Mapping[str, object] | None
     events: Callable[[], EventTranslator] | None = None
+
+
+def operation_url(base_url: str, anthropic_base_url: str, path: str) -> str:
+    """The URL of a filled operation path: the Anthropic API's own paths go under
+    `anthropic_base_url`, every other path under `base_url`."""
+    if path.startswith(ANTHROPIC_PREFIX):
+        return anthropic_base_url + path[len(ANTHROPIC_PREFIX) - 1 :]
+    return base_url + path
 
 
 def route(op: Operation[T], body: Mapping[str, object] | None, logger: logging.Logger) -> Route[T]:

@@ -155,6 +155,7 @@ KNOWN_GOOD: list[tuple[str, str, dict[str, Any], str]] = [
         {"query": {"group_by": "provider,attr.team"}},
         "logs-stats",
     ),
+    ("GET", "/gw/stats", {"query": {"group_by": "attr.feature"}}, "gw-stats"),
     ("GET", "/v1/admin/providers", {}, "providers"),
     ("GET", "/v1/admin/plugins", {}, "plugins"),
     ("GET", "/v1/admin/dashboard", {}, "dashboard"),

@@ -158,6 +158,15 @@ CASES = [
         lambda r: r.gpu_memory == {"gpu0": 0.5},
     ),
     Case(
+        "stats",
+        lambda c: c.stats(group_by="attr.feature", since="2026-01-01T00:00:00Z"),
+        "GET",
+        "/gw/stats",
+        answers.STATS,
+        lambda r: r.total_requests == 4 and r["groups"][0]["key"] == {"provider": "openai"},
+        query={"group_by": ["attr.feature"], "since": ["2026-01-01T00:00:00Z"]},
+    ),
+    Case(
         "anthropic.messages.create",
         lambda c: c.anthropic.messages.create(
             model="claude-3-5-sonnet-20241022", max_tokens=10, messages=MESSAGES

@@ -19,6 +19,7 @@ from gatewise import (
     AsyncJob,
     AsyncParsedStream,
     AsyncStream,
+    AsyncStreamedResponse,
     BackoffStrategy,
     BatchResult,
     Gatewise,
@@ -30,6 +31,7 @@ from gatewise import (
     RawResponse,
     RetryConfig,
     Stream,
+    StreamedResponse,
     ToolRun,
     pydantic_function_tool,
 )
@@ -45,6 +47,7 @@ from gatewise.types import (
     ErrorDetail,
     ImagesResponse,
     LogEntry,
+    LogStats,
     ModelInfo,
     ServerInfo,
     VideoTask,
@@ -53,6 +56,14 @@ from gatewise.types import (
 
 def sync_client(client: Gatewise) -> None:
     messages: list[ChatMessage] = [{"role": "user", "content": "hi"}]
+    with client.chat.completions.with_streaming_response.create(
+        model="m", messages=messages
+    ) as response:
+        assert_type(response, StreamedResponse[ChatCompletion])
+        assert_type(response.parse(), ChatCompletion)
+        assert_type(response.iter_lines(), Iterator[str])
+    assert_type(client.stats(group_by="attr.feature"), LogStats)
+    assert_type(Gatewise("http://localhost:8000", headers={"X-A": "1"}), Gatewise)
     chat = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
     assert_type(chat, ChatCompletion)
     assert_type(chat.content, str | None)
@@ -90,6 +101,10 @@ def sync_client(client: Gatewise) -> None:
 
 
 async def async_client(client: AsyncGatewise) -> None:
+    async with client.models.with_streaming_response.retrieve("m") as answer:
+        assert_type(answer, AsyncStreamedResponse[ModelInfo])
+        assert_type(await answer.parse(), ModelInfo)
+        assert_type(answer.iter_lines(), AsyncIterator[str])
     chat = await client.chat.completions.create(
         model="m", messages=[{"role": "user", "content": "hi"}]
     )

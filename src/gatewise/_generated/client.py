@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from gatewise._pipeline import AsyncPipeline, SyncPipeline
 
     from .models.root import ServerInfo
+    from .models.shared import LogStats
     from .resources.admin import Admin, AsyncAdmin
     from .resources.anthropic import Anthropic, AsyncAnthropic
     from .resources.chat import AsyncChat, Chat
@@ -25,7 +26,12 @@ if TYPE_CHECKING:
     from .resources.images import AsyncImages, Images
     from .resources.models import AsyncModels, Models
     from .resources.video import AsyncVideo, Video
-    from .root import AsyncResourcesWithRawResponse, SyncResourcesWithRawResponse
+    from .root import (
+        AsyncResourcesWithRawResponse,
+        AsyncResourcesWithStreamingResponse,
+        SyncResourcesWithRawResponse,
+        SyncResourcesWithStreamingResponse,
+    )
 
 
 class SyncResources:
@@ -94,11 +100,49 @@ class SyncResources:
 
         return self._pipeline.request(_GET_INFO, options=options)
 
+    def stats(
+        self,
+        *,
+        since: str | None = None,
+        limit: int | None = None,
+        group_by: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> LogStats:
+        """Get gateway statistics.
+
+        Totals requests, tokens, cost and errors of the logged calls, grouped by dimensions such
+        as `provider`, `model` or an attribution tag (`attr.<tag>`, from the `X-Attr-<Tag>`
+        headers); the same aggregation as `admin.logs.stats`, at the path Sociaro documents.
+
+        Args:
+            since: Count only calls at or after this ISO 8601 time.
+            limit: Maximum number of groups, largest first.
+            group_by: Comma-separated dimensions to group by, e.g. `attr.feature`,
+                `provider`, `model`, `key_id`, `stage`, `status_code`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
+        from gatewise._operation import omit_none
+
+        from .root import _GET_GATEWAY_STATS
+
+        return self._pipeline.request(
+            _GET_GATEWAY_STATS,
+            query=omit_none({"since": since, "limit": limit, "group_by": group_by}),
+            options=options,
+        )
+
     @cached_property
     def with_raw_response(self) -> SyncResourcesWithRawResponse:
         from .root import SyncResourcesWithRawResponse
 
         return SyncResourcesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> SyncResourcesWithStreamingResponse:
+        from .root import SyncResourcesWithStreamingResponse
+
+        return SyncResourcesWithStreamingResponse(self)
 
 
 class AsyncResources:
@@ -167,8 +211,46 @@ class AsyncResources:
 
         return await self._pipeline.request(_GET_INFO, options=options)
 
+    async def stats(
+        self,
+        *,
+        since: str | None = None,
+        limit: int | None = None,
+        group_by: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> LogStats:
+        """Get gateway statistics.
+
+        Totals requests, tokens, cost and errors of the logged calls, grouped by dimensions such
+        as `provider`, `model` or an attribution tag (`attr.<tag>`, from the `X-Attr-<Tag>`
+        headers); the same aggregation as `admin.logs.stats`, at the path Sociaro documents.
+
+        Args:
+            since: Count only calls at or after this ISO 8601 time.
+            limit: Maximum number of groups, largest first.
+            group_by: Comma-separated dimensions to group by, e.g. `attr.feature`,
+                `provider`, `model`, `key_id`, `stage`, `status_code`.
+            **options: Request options for this call (timeout, retry, extra headers, query
+                and body, attribution, limits): see `gatewise.RequestOptions`.
+        """
+        from gatewise._operation import omit_none
+
+        from .root import _GET_GATEWAY_STATS
+
+        return await self._pipeline.request(
+            _GET_GATEWAY_STATS,
+            query=omit_none({"since": since, "limit": limit, "group_by": group_by}),
+            options=options,
+        )
+
     @cached_property
     def with_raw_response(self) -> AsyncResourcesWithRawResponse:
         from .root import AsyncResourcesWithRawResponse
 
         return AsyncResourcesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncResourcesWithStreamingResponse:
+        from .root import AsyncResourcesWithStreamingResponse
+
+        return AsyncResourcesWithStreamingResponse(self)

@@ -199,6 +199,26 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "path_params": [],
         "query": [],
     },
+    "getGatewayStats": {
+        "body": None,
+        "header": [],
+        "method": "GET",
+        "path": "/gw/stats",
+        "path_params": [],
+        "query": [
+            {
+                "name": "since",
+                "required": False,
+                "schema": {"format": "date-time", "type": "string"},
+            },
+            {
+                "name": "limit",
+                "required": False,
+                "schema": {"maximum": 1000, "minimum": 1, "type": "integer"},
+            },
+            {"name": "group_by", "required": False, "schema": {"type": "string"}},
+        ],
+    },
     "getHealth": {
         "body": None,
         "header": [],

@@ -120,6 +120,8 @@ def _routes() -> list[Route]:
         ("GET", "/v1/admin/providers", a.list_providers),
         ("GET", "/v1/admin/plugins", a.list_plugins),
         ("GET", "/v1/admin/dashboard", a.dashboard),
+        # Sociaro's path for the same aggregation ("tags show up as dimensions").
+        ("GET", "/gw/stats", a.log_stats),
     ]
     return gateway + [
         Route(method, path, handler, "admin", traced=False)

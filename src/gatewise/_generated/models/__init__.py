@@ -27,8 +27,6 @@ if TYPE_CHECKING:
         LogDeleteResult,
         LogEntry,
         LogPage,
-        LogStats,
-        LogStatsGroup,
         PluginInfo,
         PluginList,
         ProviderInfo,
@@ -55,7 +53,7 @@ if TYPE_CHECKING:
         ToolCallDeltaFunction,
         ToolCallFunction,
     )
-    from .completions import Completion, CompletionChoice, CompletionChunk
+    from .completions import Completion, CompletionChoice, CompletionChunk, CompletionChunkChoice
     from .embeddings import Embedding, EmbeddingResponse, EmbeddingUsage
     from .images import ImageData, ImagesResponse
     from .models import ModelInfo, ModelList
@@ -89,7 +87,13 @@ if TYPE_CHECKING:
         VideoRequest,
     )
     from .root import ServerInfo
-    from .shared import Usage, UsageCompletionTokensDetails, UsagePromptTokensDetails
+    from .shared import (
+        LogStats,
+        LogStatsGroup,
+        Usage,
+        UsageCompletionTokensDetails,
+        UsagePromptTokensDetails,
+    )
     from .video import ErrorDetail, VideoTask
 
 __all__ = [
@@ -121,6 +125,7 @@ __all__ = [
     "Completion",
     "CompletionChoice",
     "CompletionChunk",
+    "CompletionChunkChoice",
     "CompletionRequest",
     "ConfigHistoryEntry",
     "ConfigHistoryList",
@@ -205,6 +210,7 @@ _MODULES = {
     "Completion": "completions",
     "CompletionChoice": "completions",
     "CompletionChunk": "completions",
+    "CompletionChunkChoice": "completions",
     "CompletionRequest": "other",
     "ConfigHistoryEntry": "admin",
     "ConfigHistoryList": "admin",
@@ -233,8 +239,8 @@ _MODULES = {
     "LogDeleteResult": "admin",
     "LogEntry": "admin",
     "LogPage": "admin",
-    "LogStats": "admin",
-    "LogStatsGroup": "admin",
+    "LogStats": "shared",
+    "LogStatsGroup": "shared",
     "ModelInfo": "models",
     "ModelList": "models",
     "NamedToolChoice": "other",

@@ -23,6 +23,19 @@ class CompletionChoice(GatewiseModel):
     """Why generation stopped."""
 
 
+class CompletionChunkChoice(GatewiseModel):
+    """One choice's fragment in a streamed text completion; the last one may carry only `finish_reason` (OpenAI-compatible servers such as LiteLLM send no `text` there)."""
+
+    text: str | None = None
+    """The text fragment; absent in a chunk that only finishes the choice."""
+    index: int
+    """Position in `choices`."""
+    logprobs: dict[str, Any] | None = None
+    """Log probabilities, when requested."""
+    finish_reason: Literal["stop", "length", "content_filter"] | str | None = None
+    """Why generation stopped."""
+
+
 class CompletionChunk(GatewiseModel):
     """One server-sent event of a streamed text completion."""
 
@@ -34,7 +47,7 @@ class CompletionChunk(GatewiseModel):
     """Creation time, in Unix seconds."""
     model: str
     """The model that actually served the request."""
-    choices: list[CompletionChoice]
+    choices: list[CompletionChunkChoice]
     """The text fragments of this chunk."""
     usage: Usage | None = None
     """Usage totals, in the last chunk when `stream_options.include_usage` is set."""

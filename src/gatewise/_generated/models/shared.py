@@ -39,3 +39,37 @@ class Usage(GatewiseModel):
     """Breakdown of prompt tokens."""
     completion_tokens_details: UsageCompletionTokensDetails | None = None
     """Breakdown of completion tokens."""
+
+
+class LogStatsGroup(GatewiseModel):
+    """The totals of one group."""
+
+    key: dict[str, str]
+    """The group's dimension values, dimension: value."""
+    requests: int
+    """Number of requests."""
+    tokens: int | None = None
+    """Tokens."""
+    cost_usd: float | None = None
+    """Cost in US dollars."""
+    errors: int | None = None
+    """Number of failed requests."""
+    avg_latency_ms: float | None = None
+    """Mean latency in milliseconds."""
+
+
+class LogStats(GatewiseModel):
+    """Aggregated request logs."""
+
+    total_requests: int
+    """Number of requests counted."""
+    total_tokens: int | None = None
+    """Tokens counted."""
+    total_cost_usd: float | None = None
+    """Cost in US dollars."""
+    error_rate: float | None = None
+    """Fraction of requests that failed, 0 to 1."""
+    group_by: list[str] | None = None
+    """The grouping dimensions."""
+    groups: list[LogStatsGroup]
+    """One entry per combination of dimension values, largest first."""

@@ -22,6 +22,7 @@ from gatewise._operation import (
 from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
+from gatewise._streamed import async_streaming_response_wrapper, streaming_response_wrapper
 
 from ..models.admin import (
     APIKey,
@@ -37,12 +38,12 @@ from ..models.admin import (
     LogDeleteResult,
     LogEntry,
     LogPage,
-    LogStats,
     PluginInfo,
     PluginList,
     ProviderInfo,
     ProviderList,
 )
+from ..models.shared import LogStats
 
 _CONFIG_HISTORY = Operation(
     "GET",
@@ -51,17 +52,35 @@ _CONFIG_HISTORY = Operation(
     operation_id="configHistory",
 )
 _CREATE_CONFIG = Operation(
-    "POST", "/v1/admin/config", decode_model(GatewayConfig), operation_id="createConfig"
+    "POST",
+    "/v1/admin/config",
+    decode_model(GatewayConfig),
+    operation_id="createConfig",
+    arguments=("config",),
 )
 _CREATE_KEY = Operation(
-    "POST", "/v1/admin/keys", decode_model(CreatedAPIKey), operation_id="createKey"
+    "POST",
+    "/v1/admin/keys",
+    decode_model(CreatedAPIKey),
+    operation_id="createKey",
+    arguments=("name", "scopes", "expires_at"),
 )
 _DELETE_CONFIG = Operation(
     "DELETE", "/v1/admin/config", decode_model(GatewayConfig), operation_id="deleteConfig"
 )
-_DELETE_KEY = Operation("DELETE", "/v1/admin/keys/{key_id}", decode_none, operation_id="deleteKey")
+_DELETE_KEY = Operation(
+    "DELETE",
+    "/v1/admin/keys/{key_id}",
+    decode_none,
+    operation_id="deleteKey",
+    arguments=("key_id",),
+)
 _DELETE_LOGS = Operation(
-    "DELETE", "/v1/admin/logs", decode_model(LogDeleteResult), operation_id="deleteLogs"
+    "DELETE",
+    "/v1/admin/logs",
+    decode_model(LogDeleteResult),
+    operation_id="deleteLogs",
+    arguments=("before", "stage"),
 )
 _GET_CONFIG = Operation(
     "GET", "/v1/admin/config", decode_model(GatewayConfig), operation_id="getConfig"
@@ -71,13 +90,25 @@ _GET_DASHBOARD = Operation(
 )
 _GET_HEALTH = Operation("GET", "/health", decode_model(HealthStatus), operation_id="getHealth")
 _KEY_USAGE = Operation(
-    "GET", "/v1/admin/keys/usage", decode_page(KeyUsagePage, KeyUsage), operation_id="keyUsage"
+    "GET",
+    "/v1/admin/keys/usage",
+    decode_page(KeyUsagePage, KeyUsage),
+    operation_id="keyUsage",
+    arguments=("limit", "offset", "sort", "active", "since"),
 )
 _LIST_KEYS = Operation(
-    "GET", "/v1/admin/keys", decode_page(APIKeyPage, APIKey), operation_id="listKeys"
+    "GET",
+    "/v1/admin/keys",
+    decode_page(APIKeyPage, APIKey),
+    operation_id="listKeys",
+    arguments=("limit", "offset", "active"),
 )
 _LIST_LOGS = Operation(
-    "GET", "/v1/admin/logs", decode_page(LogPage, LogEntry), operation_id="listLogs"
+    "GET",
+    "/v1/admin/logs",
+    decode_page(LogPage, LogEntry),
+    operation_id="listLogs",
+    arguments=("limit", "offset", "stage", "provider", "model", "since"),
 )
 _LIST_PLUGINS = Operation(
     "GET", "/v1/admin/plugins", decode_items(PluginList, PluginInfo), operation_id="listPlugins"
@@ -89,25 +120,53 @@ _LIST_PROVIDERS = Operation(
     operation_id="listProviders",
 )
 _LOG_STATS = Operation(
-    "GET", "/v1/admin/logs/stats", decode_model(LogStats), operation_id="logStats"
+    "GET",
+    "/v1/admin/logs/stats",
+    decode_model(LogStats),
+    operation_id="logStats",
+    arguments=("since", "limit", "group_by"),
 )
 _RETRIEVE_KEY = Operation(
-    "GET", "/v1/admin/keys/{key_id}", decode_model(APIKey), operation_id="retrieveKey"
+    "GET",
+    "/v1/admin/keys/{key_id}",
+    decode_model(APIKey),
+    operation_id="retrieveKey",
+    arguments=("key_id",),
 )
 _REVOKE_KEY = Operation(
-    "POST", "/v1/admin/keys/{key_id}/revoke", decode_none, operation_id="revokeKey"
+    "POST",
+    "/v1/admin/keys/{key_id}/revoke",
+    decode_none,
+    operation_id="revokeKey",
+    arguments=("key_id",),
 )
 _ROLLBACK_CONFIG = Operation(
-    "POST", "/v1/admin/config/rollback", decode_model(GatewayConfig), operation_id="rollbackConfig"
+    "POST",
+    "/v1/admin/config/rollback",
+    decode_model(GatewayConfig),
+    operation_id="rollbackConfig",
+    arguments=("version",),
 )
 _ROTATE_KEY = Operation(
-    "POST", "/v1/admin/keys/{key_id}/rotate", decode_model(CreatedAPIKey), operation_id="rotateKey"
+    "POST",
+    "/v1/admin/keys/{key_id}/rotate",
+    decode_model(CreatedAPIKey),
+    operation_id="rotateKey",
+    arguments=("key_id",),
 )
 _UPDATE_CONFIG = Operation(
-    "PATCH", "/v1/admin/config", decode_model(GatewayConfig), operation_id="updateConfig"
+    "PATCH",
+    "/v1/admin/config",
+    decode_model(GatewayConfig),
+    operation_id="updateConfig",
+    arguments=("config",),
 )
 _UPDATE_KEY = Operation(
-    "PATCH", "/v1/admin/keys/{key_id}", decode_model(APIKey), operation_id="updateKey"
+    "PATCH",
+    "/v1/admin/keys/{key_id}",
+    decode_model(APIKey),
+    operation_id="updateKey",
+    arguments=("key_id", "name", "scopes", "expires_at", "active"),
 )
 
 
@@ -160,6 +219,10 @@ class Admin(SyncAPIResource):
     def with_raw_response(self) -> AdminWithRawResponse:
         return AdminWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AdminWithStreamingResponse:
+        return AdminWithStreamingResponse(self)
+
 
 class AsyncAdmin(AsyncAPIResource):
     """`client.admin`: config, dashboard, health, keys, logs, plugins, providers."""
@@ -209,6 +272,10 @@ class AsyncAdmin(AsyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AsyncAdminWithRawResponse:
         return AsyncAdminWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAdminWithStreamingResponse:
+        return AsyncAdminWithStreamingResponse(self)
 
 
 class AdminConfig(SyncAPIResource):
@@ -297,6 +364,10 @@ class AdminConfig(SyncAPIResource):
     def with_raw_response(self) -> AdminConfigWithRawResponse:
         return AdminConfigWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AdminConfigWithStreamingResponse:
+        return AdminConfigWithStreamingResponse(self)
+
 
 class AsyncAdminConfig(AsyncAPIResource):
     """`client.admin.config`: create, delete, get, history, rollback, update."""
@@ -383,6 +454,10 @@ class AsyncAdminConfig(AsyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AsyncAdminConfigWithRawResponse:
         return AsyncAdminConfigWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAdminConfigWithStreamingResponse:
+        return AsyncAdminConfigWithStreamingResponse(self)
 
 
 class AdminKeys(SyncAPIResource):
@@ -605,6 +680,10 @@ class AdminKeys(SyncAPIResource):
     def with_raw_response(self) -> AdminKeysWithRawResponse:
         return AdminKeysWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AdminKeysWithStreamingResponse:
+        return AdminKeysWithStreamingResponse(self)
+
 
 class AsyncAdminKeys(AsyncAPIResource):
     """`client.admin.keys`: create, delete, list, retrieve, revoke, rotate, update, usage."""
@@ -826,6 +905,10 @@ class AsyncAdminKeys(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAdminKeysWithRawResponse:
         return AsyncAdminKeysWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncAdminKeysWithStreamingResponse:
+        return AsyncAdminKeysWithStreamingResponse(self)
+
 
 class AdminLogs(SyncAPIResource):
     """`client.admin.logs`: delete, list, stats."""
@@ -956,6 +1039,10 @@ class AdminLogs(SyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AdminLogsWithRawResponse:
         return AdminLogsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AdminLogsWithStreamingResponse:
+        return AdminLogsWithStreamingResponse(self)
 
 
 class AsyncAdminLogs(AsyncAPIResource):
@@ -1088,6 +1175,10 @@ class AsyncAdminLogs(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAdminLogsWithRawResponse:
         return AsyncAdminLogsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncAdminLogsWithStreamingResponse:
+        return AsyncAdminLogsWithStreamingResponse(self)
+
 
 class AdminPlugins(SyncAPIResource):
     """`client.admin.plugins`: list."""
@@ -1106,6 +1197,10 @@ class AdminPlugins(SyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AdminPluginsWithRawResponse:
         return AdminPluginsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AdminPluginsWithStreamingResponse:
+        return AdminPluginsWithStreamingResponse(self)
 
 
 class AsyncAdminPlugins(AsyncAPIResource):
@@ -1126,6 +1221,10 @@ class AsyncAdminPlugins(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAdminPluginsWithRawResponse:
         return AsyncAdminPluginsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncAdminPluginsWithStreamingResponse:
+        return AsyncAdminPluginsWithStreamingResponse(self)
+
 
 class AdminProviders(SyncAPIResource):
     """`client.admin.providers`: list."""
@@ -1145,6 +1244,10 @@ class AdminProviders(SyncAPIResource):
     def with_raw_response(self) -> AdminProvidersWithRawResponse:
         return AdminProvidersWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AdminProvidersWithStreamingResponse:
+        return AdminProvidersWithStreamingResponse(self)
+
 
 class AsyncAdminProviders(AsyncAPIResource):
     """`client.admin.providers`: list."""
@@ -1163,6 +1266,10 @@ class AsyncAdminProviders(AsyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AsyncAdminProvidersWithRawResponse:
         return AsyncAdminProvidersWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAdminProvidersWithStreamingResponse:
+        return AsyncAdminProvidersWithStreamingResponse(self)
 
 
 class AdminWithRawResponse:
@@ -1223,6 +1330,64 @@ class AsyncAdminWithRawResponse:
         return AsyncAdminProvidersWithRawResponse(self._resource.providers)
 
 
+class AdminWithStreamingResponse:
+    """`client.admin.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: Admin) -> None:
+        self._resource = resource
+        self.dashboard = streaming_response_wrapper(resource.dashboard)
+        self.health = streaming_response_wrapper(resource.health)
+
+    @cached_property
+    def config(self) -> AdminConfigWithStreamingResponse:
+        return AdminConfigWithStreamingResponse(self._resource.config)
+
+    @cached_property
+    def keys(self) -> AdminKeysWithStreamingResponse:
+        return AdminKeysWithStreamingResponse(self._resource.keys)
+
+    @cached_property
+    def logs(self) -> AdminLogsWithStreamingResponse:
+        return AdminLogsWithStreamingResponse(self._resource.logs)
+
+    @cached_property
+    def plugins(self) -> AdminPluginsWithStreamingResponse:
+        return AdminPluginsWithStreamingResponse(self._resource.plugins)
+
+    @cached_property
+    def providers(self) -> AdminProvidersWithStreamingResponse:
+        return AdminProvidersWithStreamingResponse(self._resource.providers)
+
+
+class AsyncAdminWithStreamingResponse:
+    """`client.admin.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncAdmin) -> None:
+        self._resource = resource
+        self.dashboard = async_streaming_response_wrapper(resource.dashboard)
+        self.health = async_streaming_response_wrapper(resource.health)
+
+    @cached_property
+    def config(self) -> AsyncAdminConfigWithStreamingResponse:
+        return AsyncAdminConfigWithStreamingResponse(self._resource.config)
+
+    @cached_property
+    def keys(self) -> AsyncAdminKeysWithStreamingResponse:
+        return AsyncAdminKeysWithStreamingResponse(self._resource.keys)
+
+    @cached_property
+    def logs(self) -> AsyncAdminLogsWithStreamingResponse:
+        return AsyncAdminLogsWithStreamingResponse(self._resource.logs)
+
+    @cached_property
+    def plugins(self) -> AsyncAdminPluginsWithStreamingResponse:
+        return AsyncAdminPluginsWithStreamingResponse(self._resource.plugins)
+
+    @cached_property
+    def providers(self) -> AsyncAdminProvidersWithStreamingResponse:
+        return AsyncAdminProvidersWithStreamingResponse(self._resource.providers)
+
+
 class AdminConfigWithRawResponse:
     """`client.admin.config.with_raw_response`: each method answers a `RawResponse`."""
 
@@ -1247,6 +1412,32 @@ class AsyncAdminConfigWithRawResponse:
         self.history = async_raw_response_wrapper(resource.history)
         self.rollback = async_raw_response_wrapper(resource.rollback)
         self.update = async_raw_response_wrapper(resource.update)
+
+
+class AdminConfigWithStreamingResponse:
+    """`client.admin.config.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AdminConfig) -> None:
+        self._resource = resource
+        self.create = streaming_response_wrapper(resource.create)
+        self.delete = streaming_response_wrapper(resource.delete)
+        self.get = streaming_response_wrapper(resource.get)
+        self.history = streaming_response_wrapper(resource.history)
+        self.rollback = streaming_response_wrapper(resource.rollback)
+        self.update = streaming_response_wrapper(resource.update)
+
+
+class AsyncAdminConfigWithStreamingResponse:
+    """`client.admin.config.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncAdminConfig) -> None:
+        self._resource = resource
+        self.create = async_streaming_response_wrapper(resource.create)
+        self.delete = async_streaming_response_wrapper(resource.delete)
+        self.get = async_streaming_response_wrapper(resource.get)
+        self.history = async_streaming_response_wrapper(resource.history)
+        self.rollback = async_streaming_response_wrapper(resource.rollback)
+        self.update = async_streaming_response_wrapper(resource.update)
 
 
 class AdminKeysWithRawResponse:
@@ -1279,6 +1470,36 @@ class AsyncAdminKeysWithRawResponse:
         self.usage = async_raw_response_wrapper(resource.usage)
 
 
+class AdminKeysWithStreamingResponse:
+    """`client.admin.keys.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AdminKeys) -> None:
+        self._resource = resource
+        self.create = streaming_response_wrapper(resource.create)
+        self.delete = streaming_response_wrapper(resource.delete)
+        self.list = streaming_response_wrapper(resource.list)
+        self.retrieve = streaming_response_wrapper(resource.retrieve)
+        self.revoke = streaming_response_wrapper(resource.revoke)
+        self.rotate = streaming_response_wrapper(resource.rotate)
+        self.update = streaming_response_wrapper(resource.update)
+        self.usage = streaming_response_wrapper(resource.usage)
+
+
+class AsyncAdminKeysWithStreamingResponse:
+    """`client.admin.keys.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncAdminKeys) -> None:
+        self._resource = resource
+        self.create = async_streaming_response_wrapper(resource.create)
+        self.delete = async_streaming_response_wrapper(resource.delete)
+        self.list = async_streaming_response_wrapper(resource.list)
+        self.retrieve = async_streaming_response_wrapper(resource.retrieve)
+        self.revoke = async_streaming_response_wrapper(resource.revoke)
+        self.rotate = async_streaming_response_wrapper(resource.rotate)
+        self.update = async_streaming_response_wrapper(resource.update)
+        self.usage = async_streaming_response_wrapper(resource.usage)
+
+
 class AdminLogsWithRawResponse:
     """`client.admin.logs.with_raw_response`: each method answers a `RawResponse`."""
 
@@ -1299,6 +1520,26 @@ class AsyncAdminLogsWithRawResponse:
         self.stats = async_raw_response_wrapper(resource.stats)
 
 
+class AdminLogsWithStreamingResponse:
+    """`client.admin.logs.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AdminLogs) -> None:
+        self._resource = resource
+        self.delete = streaming_response_wrapper(resource.delete)
+        self.list = streaming_response_wrapper(resource.list)
+        self.stats = streaming_response_wrapper(resource.stats)
+
+
+class AsyncAdminLogsWithStreamingResponse:
+    """`client.admin.logs.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncAdminLogs) -> None:
+        self._resource = resource
+        self.delete = async_streaming_response_wrapper(resource.delete)
+        self.list = async_streaming_response_wrapper(resource.list)
+        self.stats = async_streaming_response_wrapper(resource.stats)
+
+
 class AdminPluginsWithRawResponse:
     """`client.admin.plugins.with_raw_response`: each method answers a `RawResponse`."""
 
@@ -1315,6 +1556,22 @@ class AsyncAdminPluginsWithRawResponse:
         self.list = async_raw_response_wrapper(resource.list)
 
 
+class AdminPluginsWithStreamingResponse:
+    """`client.admin.plugins.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AdminPlugins) -> None:
+        self._resource = resource
+        self.list = streaming_response_wrapper(resource.list)
+
+
+class AsyncAdminPluginsWithStreamingResponse:
+    """`client.admin.plugins.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncAdminPlugins) -> None:
+        self._resource = resource
+        self.list = async_streaming_response_wrapper(resource.list)
+
+
 class AdminProvidersWithRawResponse:
     """`client.admin.providers.with_raw_response`: each method answers a `RawResponse`."""
 
@@ -1329,3 +1586,19 @@ class AsyncAdminProvidersWithRawResponse:
     def __init__(self, resource: AsyncAdminProviders) -> None:
         self._resource = resource
         self.list = async_raw_response_wrapper(resource.list)
+
+
+class AdminProvidersWithStreamingResponse:
+    """`client.admin.providers.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AdminProviders) -> None:
+        self._resource = resource
+        self.list = streaming_response_wrapper(resource.list)
+
+
+class AsyncAdminProvidersWithStreamingResponse:
+    """`client.admin.providers.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncAdminProviders) -> None:
+        self._resource = resource
+        self.list = async_streaming_response_wrapper(resource.list)

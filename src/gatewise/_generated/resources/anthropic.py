@@ -13,6 +13,7 @@ from gatewise._operation import Operation, decode_model, omit_none
 from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
+from gatewise._streamed import async_streaming_response_wrapper, streaming_response_wrapper
 from gatewise._streaming import AsyncStream, Stream
 
 from ..models.anthropic import AnthropicMessage, AnthropicStreamEvent
@@ -32,6 +33,20 @@ _CREATE_ANTHROPIC_MESSAGE = Operation(
     decode_model(AnthropicMessage),
     headers=(("anthropic-version", "2023-06-01"),),
     operation_id="createAnthropicMessage",
+    arguments=(
+        "model",
+        "messages",
+        "max_tokens",
+        "system",
+        "stop_sequences",
+        "temperature",
+        "top_p",
+        "top_k",
+        "tools",
+        "tool_choice",
+        "metadata",
+        "stream",
+    ),
 )
 
 
@@ -46,6 +61,10 @@ class Anthropic(SyncAPIResource):
     def with_raw_response(self) -> AnthropicWithRawResponse:
         return AnthropicWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AnthropicWithStreamingResponse:
+        return AnthropicWithStreamingResponse(self)
+
 
 class AsyncAnthropic(AsyncAPIResource):
     """`client.anthropic`: messages."""
@@ -57,6 +76,10 @@ class AsyncAnthropic(AsyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AsyncAnthropicWithRawResponse:
         return AsyncAnthropicWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAnthropicWithStreamingResponse:
+        return AsyncAnthropicWithStreamingResponse(self)
 
 
 class AnthropicMessages(SyncAPIResource):
@@ -181,6 +204,10 @@ class AnthropicMessages(SyncAPIResource):
     def with_raw_response(self) -> AnthropicMessagesWithRawResponse:
         return AnthropicMessagesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AnthropicMessagesWithStreamingResponse:
+        return AnthropicMessagesWithStreamingResponse(self)
+
 
 class AsyncAnthropicMessages(AsyncAPIResource):
     """`client.anthropic.messages`: create."""
@@ -304,6 +331,10 @@ class AsyncAnthropicMessages(AsyncAPIResource):
     def with_raw_response(self) -> AsyncAnthropicMessagesWithRawResponse:
         return AsyncAnthropicMessagesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncAnthropicMessagesWithStreamingResponse:
+        return AsyncAnthropicMessagesWithStreamingResponse(self)
+
 
 class AnthropicWithRawResponse:
     """`client.anthropic.with_raw_response`: each method answers a `RawResponse`."""
@@ -327,6 +358,28 @@ class AsyncAnthropicWithRawResponse:
         return AsyncAnthropicMessagesWithRawResponse(self._resource.messages)
 
 
+class AnthropicWithStreamingResponse:
+    """`client.anthropic.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: Anthropic) -> None:
+        self._resource = resource
+
+    @cached_property
+    def messages(self) -> AnthropicMessagesWithStreamingResponse:
+        return AnthropicMessagesWithStreamingResponse(self._resource.messages)
+
+
+class AsyncAnthropicWithStreamingResponse:
+    """`client.anthropic.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncAnthropic) -> None:
+        self._resource = resource
+
+    @cached_property
+    def messages(self) -> AsyncAnthropicMessagesWithStreamingResponse:
+        return AsyncAnthropicMessagesWithStreamingResponse(self._resource.messages)
+
+
 class AnthropicMessagesWithRawResponse:
     """`client.anthropic.messages.with_raw_response`: each method answers a `RawResponse`."""
 
@@ -341,3 +394,19 @@ class AsyncAnthropicMessagesWithRawResponse:
     def __init__(self, resource: AsyncAnthropicMessages) -> None:
         self._resource = resource
         self.create = async_raw_response_wrapper(resource.create)
+
+
+class AnthropicMessagesWithStreamingResponse:
+    """`client.anthropic.messages.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AnthropicMessages) -> None:
+        self._resource = resource
+        self.create = streaming_response_wrapper(resource.create)
+
+
+class AsyncAnthropicMessagesWithStreamingResponse:
+    """`client.anthropic.messages.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncAnthropicMessages) -> None:
+        self._resource = resource
+        self.create = async_streaming_response_wrapper(resource.create)

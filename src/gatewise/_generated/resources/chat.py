@@ -13,6 +13,7 @@ from gatewise._operation import Operation, decode_model, omit_none
 from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
+from gatewise._streamed import async_streaming_response_wrapper, streaming_response_wrapper
 from gatewise._streaming import AsyncStream, Stream
 
 from ..models.chat import ChatCompletion, ChatCompletionChunk
@@ -25,6 +26,33 @@ _CREATE_CHAT_COMPLETION = Operation(
     "/v1/chat/completions",
     decode_model(ChatCompletion),
     operation_id="createChatCompletion",
+    arguments=(
+        "model",
+        "messages",
+        "stream",
+        "temperature",
+        "max_tokens",
+        "max_completion_tokens",
+        "top_p",
+        "top_k",
+        "frequency_penalty",
+        "presence_penalty",
+        "stop",
+        "tools",
+        "tool_choice",
+        "response_format",
+        "seed",
+        "n",
+        "user",
+        "parallel_tool_calls",
+        "logprobs",
+        "top_logprobs",
+        "stream_options",
+        "template_id",
+        "template_variables",
+        "route_tag",
+        "fallbacks",
+    ),
 )
 
 
@@ -39,6 +67,10 @@ class Chat(SyncAPIResource):
     def with_raw_response(self) -> ChatWithRawResponse:
         return ChatWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ChatWithStreamingResponse:
+        return ChatWithStreamingResponse(self)
+
 
 class AsyncChat(AsyncAPIResource):
     """`client.chat`: completions."""
@@ -50,6 +82,10 @@ class AsyncChat(AsyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AsyncChatWithRawResponse:
         return AsyncChatWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncChatWithStreamingResponse:
+        return AsyncChatWithStreamingResponse(self)
 
 
 class ChatCompletions(SyncAPIResource):
@@ -260,6 +296,10 @@ class ChatCompletions(SyncAPIResource):
     def with_raw_response(self) -> ChatCompletionsWithRawResponse:
         return ChatCompletionsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ChatCompletionsWithStreamingResponse:
+        return ChatCompletionsWithStreamingResponse(self)
+
 
 class AsyncChatCompletions(AsyncAPIResource):
     """`client.chat.completions`: create."""
@@ -469,6 +509,10 @@ class AsyncChatCompletions(AsyncAPIResource):
     def with_raw_response(self) -> AsyncChatCompletionsWithRawResponse:
         return AsyncChatCompletionsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncChatCompletionsWithStreamingResponse:
+        return AsyncChatCompletionsWithStreamingResponse(self)
+
 
 class ChatWithRawResponse:
     """`client.chat.with_raw_response`: each method answers a `RawResponse`."""
@@ -492,6 +536,28 @@ class AsyncChatWithRawResponse:
         return AsyncChatCompletionsWithRawResponse(self._resource.completions)
 
 
+class ChatWithStreamingResponse:
+    """`client.chat.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: Chat) -> None:
+        self._resource = resource
+
+    @cached_property
+    def completions(self) -> ChatCompletionsWithStreamingResponse:
+        return ChatCompletionsWithStreamingResponse(self._resource.completions)
+
+
+class AsyncChatWithStreamingResponse:
+    """`client.chat.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncChat) -> None:
+        self._resource = resource
+
+    @cached_property
+    def completions(self) -> AsyncChatCompletionsWithStreamingResponse:
+        return AsyncChatCompletionsWithStreamingResponse(self._resource.completions)
+
+
 class ChatCompletionsWithRawResponse:
     """`client.chat.completions.with_raw_response`: each method answers a `RawResponse`."""
 
@@ -506,3 +572,19 @@ class AsyncChatCompletionsWithRawResponse:
     def __init__(self, resource: AsyncChatCompletions) -> None:
         self._resource = resource
         self.create = async_raw_response_wrapper(resource.create)
+
+
+class ChatCompletionsWithStreamingResponse:
+    """`client.chat.completions.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: ChatCompletions) -> None:
+        self._resource = resource
+        self.create = streaming_response_wrapper(resource.create)
+
+
+class AsyncChatCompletionsWithStreamingResponse:
+    """`client.chat.completions.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncChatCompletions) -> None:
+        self._resource = resource
+        self.create = async_streaming_response_wrapper(resource.create)

@@ -13,6 +13,7 @@ from gatewise._operation import Operation, decode_model, omit_none
 from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
+from gatewise._streamed import async_streaming_response_wrapper, streaming_response_wrapper
 from gatewise._streaming import AsyncStream, Stream
 
 from ..models.completions import Completion, CompletionChunk
@@ -21,7 +22,30 @@ if TYPE_CHECKING:
     from ..params import StreamOptions
 
 _CREATE_COMPLETION = Operation(
-    "POST", "/v1/completions", decode_model(Completion), operation_id="createCompletion"
+    "POST",
+    "/v1/completions",
+    decode_model(Completion),
+    operation_id="createCompletion",
+    arguments=(
+        "model",
+        "prompt",
+        "stream",
+        "max_tokens",
+        "temperature",
+        "top_p",
+        "top_k",
+        "frequency_penalty",
+        "presence_penalty",
+        "stop",
+        "n",
+        "seed",
+        "user",
+        "echo",
+        "logprobs",
+        "suffix",
+        "stream_options",
+        "fallbacks",
+    ),
 )
 
 
@@ -184,6 +208,10 @@ class Completions(SyncAPIResource):
     def with_raw_response(self) -> CompletionsWithRawResponse:
         return CompletionsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> CompletionsWithStreamingResponse:
+        return CompletionsWithStreamingResponse(self)
+
 
 class AsyncCompletions(AsyncAPIResource):
     """`client.completions`: create."""
@@ -344,6 +372,10 @@ class AsyncCompletions(AsyncAPIResource):
     def with_raw_response(self) -> AsyncCompletionsWithRawResponse:
         return AsyncCompletionsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncCompletionsWithStreamingResponse:
+        return AsyncCompletionsWithStreamingResponse(self)
+
 
 class CompletionsWithRawResponse:
     """`client.completions.with_raw_response`: each method answers a `RawResponse`."""
@@ -359,3 +391,19 @@ class AsyncCompletionsWithRawResponse:
     def __init__(self, resource: AsyncCompletions) -> None:
         self._resource = resource
         self.create = async_raw_response_wrapper(resource.create)
+
+
+class CompletionsWithStreamingResponse:
+    """`client.completions.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: Completions) -> None:
+        self._resource = resource
+        self.create = streaming_response_wrapper(resource.create)
+
+
+class AsyncCompletionsWithStreamingResponse:
+    """`client.completions.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncCompletions) -> None:
+        self._resource = resource
+        self.create = async_streaming_response_wrapper(resource.create)

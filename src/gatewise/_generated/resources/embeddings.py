@@ -13,11 +13,16 @@ from gatewise._operation import Operation, decode_model, omit_none
 from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
+from gatewise._streamed import async_streaming_response_wrapper, streaming_response_wrapper
 
 from ..models.embeddings import EmbeddingResponse
 
 _CREATE_EMBEDDING = Operation(
-    "POST", "/v1/embeddings", decode_model(EmbeddingResponse), operation_id="createEmbedding"
+    "POST",
+    "/v1/embeddings",
+    decode_model(EmbeddingResponse),
+    operation_id="createEmbedding",
+    arguments=("model", "input", "encoding_format", "dimensions", "user", "fallbacks"),
 )
 
 
@@ -71,6 +76,10 @@ class Embeddings(SyncAPIResource):
     def with_raw_response(self) -> EmbeddingsWithRawResponse:
         return EmbeddingsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> EmbeddingsWithStreamingResponse:
+        return EmbeddingsWithStreamingResponse(self)
+
 
 class AsyncEmbeddings(AsyncAPIResource):
     """`client.embeddings`: create."""
@@ -122,6 +131,10 @@ class AsyncEmbeddings(AsyncAPIResource):
     def with_raw_response(self) -> AsyncEmbeddingsWithRawResponse:
         return AsyncEmbeddingsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncEmbeddingsWithStreamingResponse:
+        return AsyncEmbeddingsWithStreamingResponse(self)
+
 
 class EmbeddingsWithRawResponse:
     """`client.embeddings.with_raw_response`: each method answers a `RawResponse`."""
@@ -137,3 +150,19 @@ class AsyncEmbeddingsWithRawResponse:
     def __init__(self, resource: AsyncEmbeddings) -> None:
         self._resource = resource
         self.create = async_raw_response_wrapper(resource.create)
+
+
+class EmbeddingsWithStreamingResponse:
+    """`client.embeddings.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: Embeddings) -> None:
+        self._resource = resource
+        self.create = streaming_response_wrapper(resource.create)
+
+
+class AsyncEmbeddingsWithStreamingResponse:
+    """`client.embeddings.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncEmbeddings) -> None:
+        self._resource = resource
+        self.create = async_streaming_response_wrapper(resource.create)

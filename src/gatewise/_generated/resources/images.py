@@ -14,14 +14,43 @@ from gatewise._operation import Operation, decode_model, omit_none
 from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
+from gatewise._streamed import async_streaming_response_wrapper, streaming_response_wrapper
 
 from ..models.images import ImagesResponse
 
 _CREATE_IMAGE = Operation(
-    "POST", "/v1/images/generations", decode_model(ImagesResponse), operation_id="createImage"
+    "POST",
+    "/v1/images/generations",
+    decode_model(ImagesResponse),
+    operation_id="createImage",
+    arguments=(
+        "model",
+        "prompt",
+        "n",
+        "size",
+        "quality",
+        "response_format",
+        "style",
+        "user",
+        "fallbacks",
+    ),
 )
 _EDIT_IMAGE = Operation(
-    "POST", "/v1/images/edits", decode_model(ImagesResponse), operation_id="editImage"
+    "POST",
+    "/v1/images/edits",
+    decode_model(ImagesResponse),
+    operation_id="editImage",
+    arguments=(
+        "model",
+        "image",
+        "prompt",
+        "mask",
+        "n",
+        "size",
+        "response_format",
+        "user",
+        "fallbacks",
+    ),
 )
 
 
@@ -132,6 +161,10 @@ class Images(SyncAPIResource):
     def with_raw_response(self) -> ImagesWithRawResponse:
         return ImagesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ImagesWithStreamingResponse:
+        return ImagesWithStreamingResponse(self)
+
 
 class AsyncImages(AsyncAPIResource):
     """`client.images`: edit, generate."""
@@ -240,6 +273,10 @@ class AsyncImages(AsyncAPIResource):
     def with_raw_response(self) -> AsyncImagesWithRawResponse:
         return AsyncImagesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncImagesWithStreamingResponse:
+        return AsyncImagesWithStreamingResponse(self)
+
 
 class ImagesWithRawResponse:
     """`client.images.with_raw_response`: each method answers a `RawResponse`."""
@@ -257,3 +294,21 @@ class AsyncImagesWithRawResponse:
         self._resource = resource
         self.edit = async_raw_response_wrapper(resource.edit)
         self.generate = async_raw_response_wrapper(resource.generate)
+
+
+class ImagesWithStreamingResponse:
+    """`client.images.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: Images) -> None:
+        self._resource = resource
+        self.edit = streaming_response_wrapper(resource.edit)
+        self.generate = streaming_response_wrapper(resource.generate)
+
+
+class AsyncImagesWithStreamingResponse:
+    """`client.images.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncImages) -> None:
+        self._resource = resource
+        self.edit = async_streaming_response_wrapper(resource.edit)
+        self.generate = async_streaming_response_wrapper(resource.generate)

@@ -12,17 +12,30 @@ from gatewise._operation import Operation, decode_items, decode_model, omit_none
 from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
+from gatewise._streamed import async_streaming_response_wrapper, streaming_response_wrapper
 
 from ..models.models import ModelInfo, ModelList
 
 _LIST_MODELS = Operation(
-    "GET", "/v1/models", decode_items(ModelList, ModelInfo), operation_id="listModels"
+    "GET",
+    "/v1/models",
+    decode_items(ModelList, ModelInfo),
+    operation_id="listModels",
+    arguments=("provider", "capability"),
 )
 _RETRIEVE_MODEL = Operation(
-    "GET", "/v1/models/{model_id}", decode_model(ModelInfo), operation_id="retrieveModel"
+    "GET",
+    "/v1/models/{model_id}",
+    decode_model(ModelInfo),
+    operation_id="retrieveModel",
+    arguments=("model_id",),
 )
 _SEARCH_MODELS = Operation(
-    "GET", "/v1/models/search", decode_items(ModelList, ModelInfo), operation_id="searchModels"
+    "GET",
+    "/v1/models/search",
+    decode_items(ModelList, ModelInfo),
+    operation_id="searchModels",
+    arguments=("query",),
 )
 
 
@@ -85,6 +98,10 @@ class Models(SyncAPIResource):
     @cached_property
     def with_raw_response(self) -> ModelsWithRawResponse:
         return ModelsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ModelsWithStreamingResponse:
+        return ModelsWithStreamingResponse(self)
 
 
 class AsyncModels(AsyncAPIResource):
@@ -151,6 +168,10 @@ class AsyncModels(AsyncAPIResource):
     def with_raw_response(self) -> AsyncModelsWithRawResponse:
         return AsyncModelsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncModelsWithStreamingResponse:
+        return AsyncModelsWithStreamingResponse(self)
+
 
 class ModelsWithRawResponse:
     """`client.models.with_raw_response`: each method answers a `RawResponse`."""
@@ -172,3 +193,25 @@ class AsyncModelsWithRawResponse:
         self.retrieve = async_raw_response_wrapper(resource.retrieve)
         self.get = self.retrieve
         self.search = async_raw_response_wrapper(resource.search)
+
+
+class ModelsWithStreamingResponse:
+    """`client.models.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: Models) -> None:
+        self._resource = resource
+        self.list = streaming_response_wrapper(resource.list)
+        self.retrieve = streaming_response_wrapper(resource.retrieve)
+        self.get = self.retrieve
+        self.search = streaming_response_wrapper(resource.search)
+
+
+class AsyncModelsWithStreamingResponse:
+    """`client.models.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncModels) -> None:
+        self._resource = resource
+        self.list = async_streaming_response_wrapper(resource.list)
+        self.retrieve = async_streaming_response_wrapper(resource.retrieve)
+        self.get = self.retrieve
+        self.search = async_streaming_response_wrapper(resource.search)

@@ -13,15 +13,30 @@ from gatewise._operation import Operation, decode_model, omit_none
 from gatewise._options import RequestOptions
 from gatewise._raw import async_raw_response_wrapper, raw_response_wrapper
 from gatewise._resource import AsyncAPIResource, SyncAPIResource
+from gatewise._streamed import async_streaming_response_wrapper, streaming_response_wrapper
 
 from ..models.video import VideoTask
 
 _CANCEL_VIDEO = Operation(
-    "POST", "/v1/videos/{task_id}/cancel", decode_model(VideoTask), operation_id="cancelVideo"
+    "POST",
+    "/v1/videos/{task_id}/cancel",
+    decode_model(VideoTask),
+    operation_id="cancelVideo",
+    arguments=("task_id",),
 )
-_CREATE_VIDEO = Operation("POST", "/v1/videos", decode_model(VideoTask), operation_id="createVideo")
+_CREATE_VIDEO = Operation(
+    "POST",
+    "/v1/videos",
+    decode_model(VideoTask),
+    operation_id="createVideo",
+    arguments=("model", "prompt", "seconds", "resolution", "image_url", "seed", "aspect_ratio"),
+)
 _RETRIEVE_VIDEO = Operation(
-    "GET", "/v1/videos/{task_id}", decode_model(VideoTask), operation_id="retrieveVideo"
+    "GET",
+    "/v1/videos/{task_id}",
+    decode_model(VideoTask),
+    operation_id="retrieveVideo",
+    arguments=("task_id",),
 )
 _CREATE_VIDEO_JOB = JobSpec(
     _RETRIEVE_VIDEO,
@@ -155,6 +170,10 @@ class Video(SyncAPIResource):
     def with_raw_response(self) -> VideoWithRawResponse:
         return VideoWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> VideoWithStreamingResponse:
+        return VideoWithStreamingResponse(self)
+
 
 class AsyncVideo(AsyncAPIResource):
     """`client.video`: cancel, generate, retrieve, submit."""
@@ -282,6 +301,10 @@ class AsyncVideo(AsyncAPIResource):
     def with_raw_response(self) -> AsyncVideoWithRawResponse:
         return AsyncVideoWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncVideoWithStreamingResponse:
+        return AsyncVideoWithStreamingResponse(self)
+
 
 class VideoWithRawResponse:
     """`client.video.with_raw_response`: each method answers a `RawResponse`."""
@@ -301,3 +324,23 @@ class AsyncVideoWithRawResponse:
         self.cancel = async_raw_response_wrapper(resource.cancel)
         self.retrieve = async_raw_response_wrapper(resource.retrieve)
         self.submit = async_raw_response_wrapper(resource.submit)
+
+
+class VideoWithStreamingResponse:
+    """`client.video.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: Video) -> None:
+        self._resource = resource
+        self.cancel = streaming_response_wrapper(resource.cancel)
+        self.retrieve = streaming_response_wrapper(resource.retrieve)
+        self.submit = streaming_response_wrapper(resource.submit)
+
+
+class AsyncVideoWithStreamingResponse:
+    """`client.video.with_streaming_response`: each method answers a context manager of a `StreamedResponse`, its body unread."""
+
+    def __init__(self, resource: AsyncVideo) -> None:
+        self._resource = resource
+        self.cancel = async_streaming_response_wrapper(resource.cancel)
+        self.retrieve = async_streaming_response_wrapper(resource.retrieve)
+        self.submit = async_streaming_response_wrapper(resource.submit)
