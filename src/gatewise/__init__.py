@@ -20,6 +20,7 @@ from ._errors import (
     AuthError,
     BadRequestError,
     GatewiseError,
+    HookError,
     IncompleteStreamError,
     NotFoundError,
     PermissionDeniedError,
@@ -31,6 +32,7 @@ from ._errors import (
     StreamClosedError,
     UnprocessableEntityError,
 )
+from ._hooks import HookContext
 from ._jobs import AsyncJob, Job
 from ._operation import Page
 from ._options import RequestOptions
@@ -57,6 +59,8 @@ __all__ = [
     "BadRequestError",
     "Gatewise",
     "GatewiseError",
+    "HookContext",
+    "HookError",
     "IncompleteStreamError",
     "Job",
     "NotFoundError",

@@ -6,9 +6,10 @@ module only settles configuration and owns the lifecycle (context manager, close
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Generic
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 import httpx
 from typing_extensions import Self
@@ -25,9 +26,14 @@ from ._config import (
 )
 from ._fallback import Cooldowns
 from ._generated.client import AsyncResources, SyncResources
+from ._hooks import check_hooks
 from ._http import DEFAULT_LIMITS, H, HttpClientHolder
 from ._pipeline import AsyncPipeline, SyncPipeline
 from ._retry import RetryConfig
+from ._tracing import call_tracer
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider
 
 
 class _ClientBase(Generic[H]):
@@ -53,6 +59,8 @@ class _ClientBase(Generic[H]):
         fallback_cooldown: float | None = None,
         max_event_bytes: int | None = DEFAULT_MAX_EVENT_BYTES,
         max_response_bytes: int | None = None,
+        hooks: Sequence[object] | None = None,
+        tracing: bool | TracerProvider | None = None,
     ) -> None:
         """Configure a client; nothing is sent until the first call.
 
@@ -91,6 +99,13 @@ class _ClientBase(Generic[H]):
                 `ResponseTooLargeError`); None for no limit.
             max_response_bytes: The largest non-streamed answer accepted (then
                 `ResponseTooLargeError`); None (the default) for no limit.
+            hooks: Objects whose optional `before_request(ctx, request)`,
+                `after_success(ctx, response)` and `after_error(ctx, response, error)`
+                methods are called, in order, around every attempt (retries and
+                fallback hops included); async hook methods need `AsyncGatewise`.
+            tracing: OpenTelemetry spans and metrics for every call (needs
+                `pip install 'gatewise[otel]'`): True for the global tracer provider,
+                or a `TracerProvider`; None (the default) or False for none.
 
         Raises:
             TypeError: An argument has the wrong type (`http_client` not of the
@@ -119,8 +134,20 @@ class _ClientBase(Generic[H]):
             max_event_bytes=max_event_bytes,
             max_response_bytes=max_response_bytes,
         )
+        config = self._instrumented(config, hooks, tracing)
         holder = HttpClientHolder(self._new_http_client, http_client)
         self._setup(config, holder, Cooldowns(fallback_cooldown))
+
+    def _instrumented(
+        self, config: ClientConfig, hooks: object, tracing: bool | TracerProvider | None
+    ) -> ClientConfig:
+        """`config` with its hooks and tracer (None for either keeps the config's own)."""
+        is_async = self._http_class is httpx.AsyncClient
+        return dataclasses.replace(
+            config,
+            hooks=config.hooks if hooks is None else check_hooks(hooks, is_async),
+            tracer=config.tracer if tracing is None else call_tracer(tracing),
+        )
 
     def _setup(
         self, config: ClientConfig, holder: HttpClientHolder[H], cooldowns: Cooldowns
@@ -149,6 +176,8 @@ class _ClientBase(Generic[H]):
         stream_idle_timeout: float | None = None,
         max_event_bytes: int | None = None,
         max_response_bytes: int | None = None,
+        hooks: Sequence[object] | None = None,
+        tracing: bool | TracerProvider | None = None,
     ) -> Self:
         """A copy with some settings replaced, sharing this client's connection pool.
 
@@ -162,6 +191,8 @@ class _ClientBase(Generic[H]):
             stream_idle_timeout: As in the constructor.
             max_event_bytes: As in the constructor.
             max_response_bytes: As in the constructor.
+            hooks: Replace the hooks (`[]` for none).
+            tracing: As in the constructor; False turns tracing off.
         """
         config = derive_config(
             self._config,
@@ -173,6 +204,11 @@ class _ClientBase(Generic[H]):
             stream_idle_timeout=stream_idle_timeout,
             max_event_bytes=max_event_bytes,
             max_response_bytes=max_response_bytes,
+        )
+        config = self._instrumented(
+            dataclasses.replace(config, hooks=self._config.hooks, tracer=self._config.tracer),
+            hooks,
+            tracing,
         )
         clone = object.__new__(type(self))
         clone._setup(config, self._holder, self._cooldowns)

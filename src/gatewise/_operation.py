@@ -22,12 +22,14 @@ Decoder = Callable[[bytes], T]
 @dataclass(frozen=True, slots=True)
 class Operation(Generic[T]):
     """One wire operation: `path` is a template such as "/v1/models/{model_id}"; `headers`
-    are the spec's header defaults (`anthropic-version`), sent unless the caller sets them."""
+    are the spec's header defaults (`anthropic-version`), sent unless the caller sets them;
+    `operation_id` is the spec's operationId (what hooks and traces name the call by)."""
 
     method: str
     path: str
     decode: Decoder[T]
     headers: tuple[tuple[str, str], ...] = ()
+    operation_id: str = ""
 
 
 class Page(Sequence[T]):

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .resources.models import AsyncModelsWithRawResponse, ModelsWithRawResponse
     from .resources.video import AsyncVideoWithRawResponse, VideoWithRawResponse
 
-_GET_INFO = Operation("GET", "/v1/info", decode_model(ServerInfo))
+_GET_INFO = Operation("GET", "/v1/info", decode_model(ServerInfo), operation_id="getInfo")
 
 
 class SyncResourcesWithRawResponse:

@@ -45,28 +45,70 @@ from ..models.admin import (
 )
 
 _CONFIG_HISTORY = Operation(
-    "GET", "/v1/admin/config/history", decode_items(ConfigHistoryList, ConfigHistoryEntry)
+    "GET",
+    "/v1/admin/config/history",
+    decode_items(ConfigHistoryList, ConfigHistoryEntry),
+    operation_id="configHistory",
 )
-_CREATE_CONFIG = Operation("POST", "/v1/admin/config", decode_model(GatewayConfig))
-_CREATE_KEY = Operation("POST", "/v1/admin/keys", decode_model(CreatedAPIKey))
-_DELETE_CONFIG = Operation("DELETE", "/v1/admin/config", decode_model(GatewayConfig))
-_DELETE_KEY = Operation("DELETE", "/v1/admin/keys/{key_id}", decode_none)
-_DELETE_LOGS = Operation("DELETE", "/v1/admin/logs", decode_model(LogDeleteResult))
-_GET_CONFIG = Operation("GET", "/v1/admin/config", decode_model(GatewayConfig))
-_GET_DASHBOARD = Operation("GET", "/v1/admin/dashboard", decode_model(Dashboard))
-_GET_HEALTH = Operation("GET", "/health", decode_model(HealthStatus))
-_KEY_USAGE = Operation("GET", "/v1/admin/keys/usage", decode_page(KeyUsagePage, KeyUsage))
-_LIST_KEYS = Operation("GET", "/v1/admin/keys", decode_page(APIKeyPage, APIKey))
-_LIST_LOGS = Operation("GET", "/v1/admin/logs", decode_page(LogPage, LogEntry))
-_LIST_PLUGINS = Operation("GET", "/v1/admin/plugins", decode_items(PluginList, PluginInfo))
-_LIST_PROVIDERS = Operation("GET", "/v1/admin/providers", decode_items(ProviderList, ProviderInfo))
-_LOG_STATS = Operation("GET", "/v1/admin/logs/stats", decode_model(LogStats))
-_RETRIEVE_KEY = Operation("GET", "/v1/admin/keys/{key_id}", decode_model(APIKey))
-_REVOKE_KEY = Operation("POST", "/v1/admin/keys/{key_id}/revoke", decode_none)
-_ROLLBACK_CONFIG = Operation("POST", "/v1/admin/config/rollback", decode_model(GatewayConfig))
-_ROTATE_KEY = Operation("POST", "/v1/admin/keys/{key_id}/rotate", decode_model(CreatedAPIKey))
-_UPDATE_CONFIG = Operation("PATCH", "/v1/admin/config", decode_model(GatewayConfig))
-_UPDATE_KEY = Operation("PATCH", "/v1/admin/keys/{key_id}", decode_model(APIKey))
+_CREATE_CONFIG = Operation(
+    "POST", "/v1/admin/config", decode_model(GatewayConfig), operation_id="createConfig"
+)
+_CREATE_KEY = Operation(
+    "POST", "/v1/admin/keys", decode_model(CreatedAPIKey), operation_id="createKey"
+)
+_DELETE_CONFIG = Operation(
+    "DELETE", "/v1/admin/config", decode_model(GatewayConfig), operation_id="deleteConfig"
+)
+_DELETE_KEY = Operation("DELETE", "/v1/admin/keys/{key_id}", decode_none, operation_id="deleteKey")
+_DELETE_LOGS = Operation(
+    "DELETE", "/v1/admin/logs", decode_model(LogDeleteResult), operation_id="deleteLogs"
+)
+_GET_CONFIG = Operation(
+    "GET", "/v1/admin/config", decode_model(GatewayConfig), operation_id="getConfig"
+)
+_GET_DASHBOARD = Operation(
+    "GET", "/v1/admin/dashboard", decode_model(Dashboard), operation_id="getDashboard"
+)
+_GET_HEALTH = Operation("GET", "/health", decode_model(HealthStatus), operation_id="getHealth")
+_KEY_USAGE = Operation(
+    "GET", "/v1/admin/keys/usage", decode_page(KeyUsagePage, KeyUsage), operation_id="keyUsage"
+)
+_LIST_KEYS = Operation(
+    "GET", "/v1/admin/keys", decode_page(APIKeyPage, APIKey), operation_id="listKeys"
+)
+_LIST_LOGS = Operation(
+    "GET", "/v1/admin/logs", decode_page(LogPage, LogEntry), operation_id="listLogs"
+)
+_LIST_PLUGINS = Operation(
+    "GET", "/v1/admin/plugins", decode_items(PluginList, PluginInfo), operation_id="listPlugins"
+)
+_LIST_PROVIDERS = Operation(
+    "GET",
+    "/v1/admin/providers",
+    decode_items(ProviderList, ProviderInfo),
+    operation_id="listProviders",
+)
+_LOG_STATS = Operation(
+    "GET", "/v1/admin/logs/stats", decode_model(LogStats), operation_id="logStats"
+)
+_RETRIEVE_KEY = Operation(
+    "GET", "/v1/admin/keys/{key_id}", decode_model(APIKey), operation_id="retrieveKey"
+)
+_REVOKE_KEY = Operation(
+    "POST", "/v1/admin/keys/{key_id}/revoke", decode_none, operation_id="revokeKey"
+)
+_ROLLBACK_CONFIG = Operation(
+    "POST", "/v1/admin/config/rollback", decode_model(GatewayConfig), operation_id="rollbackConfig"
+)
+_ROTATE_KEY = Operation(
+    "POST", "/v1/admin/keys/{key_id}/rotate", decode_model(CreatedAPIKey), operation_id="rotateKey"
+)
+_UPDATE_CONFIG = Operation(
+    "PATCH", "/v1/admin/config", decode_model(GatewayConfig), operation_id="updateConfig"
+)
+_UPDATE_KEY = Operation(
+    "PATCH", "/v1/admin/keys/{key_id}", decode_model(APIKey), operation_id="updateKey"
+)
 
 
 class Admin(SyncAPIResource):

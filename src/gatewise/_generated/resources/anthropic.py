@@ -31,6 +31,7 @@ _CREATE_ANTHROPIC_MESSAGE = Operation(
     "/anthropic/v1/messages",
     decode_model(AnthropicMessage),
     headers=(("anthropic-version", "2023-06-01"),),
+    operation_id="createAnthropicMessage",
 )
 
 

@@ -20,7 +20,12 @@ from ..models.chat import ChatCompletion, ChatCompletionChunk
 if TYPE_CHECKING:
     from ..params import ChatMessage, ResponseFormat, StreamOptions, Tool, ToolChoice
 
-_CREATE_CHAT_COMPLETION = Operation("POST", "/v1/chat/completions", decode_model(ChatCompletion))
+_CREATE_CHAT_COMPLETION = Operation(
+    "POST",
+    "/v1/chat/completions",
+    decode_model(ChatCompletion),
+    operation_id="createChatCompletion",
+)
 
 
 class Chat(SyncAPIResource):

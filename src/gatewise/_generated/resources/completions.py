@@ -20,7 +20,9 @@ from ..models.completions import Completion, CompletionChunk
 if TYPE_CHECKING:
     from ..params import StreamOptions
 
-_CREATE_COMPLETION = Operation("POST", "/v1/completions", decode_model(Completion))
+_CREATE_COMPLETION = Operation(
+    "POST", "/v1/completions", decode_model(Completion), operation_id="createCompletion"
+)
 
 
 class Completions(SyncAPIResource):

@@ -16,7 +16,9 @@ from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
 from ..models.embeddings import EmbeddingResponse
 
-_CREATE_EMBEDDING = Operation("POST", "/v1/embeddings", decode_model(EmbeddingResponse))
+_CREATE_EMBEDDING = Operation(
+    "POST", "/v1/embeddings", decode_model(EmbeddingResponse), operation_id="createEmbedding"
+)
 
 
 class Embeddings(SyncAPIResource):

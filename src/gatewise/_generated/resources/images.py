@@ -17,8 +17,12 @@ from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
 from ..models.images import ImagesResponse
 
-_CREATE_IMAGE = Operation("POST", "/v1/images/generations", decode_model(ImagesResponse))
-_EDIT_IMAGE = Operation("POST", "/v1/images/edits", decode_model(ImagesResponse))
+_CREATE_IMAGE = Operation(
+    "POST", "/v1/images/generations", decode_model(ImagesResponse), operation_id="createImage"
+)
+_EDIT_IMAGE = Operation(
+    "POST", "/v1/images/edits", decode_model(ImagesResponse), operation_id="editImage"
+)
 
 
 class Images(SyncAPIResource):

@@ -15,9 +15,15 @@ from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
 from ..models.models import ModelInfo, ModelList
 
-_LIST_MODELS = Operation("GET", "/v1/models", decode_items(ModelList, ModelInfo))
-_RETRIEVE_MODEL = Operation("GET", "/v1/models/{model_id}", decode_model(ModelInfo))
-_SEARCH_MODELS = Operation("GET", "/v1/models/search", decode_items(ModelList, ModelInfo))
+_LIST_MODELS = Operation(
+    "GET", "/v1/models", decode_items(ModelList, ModelInfo), operation_id="listModels"
+)
+_RETRIEVE_MODEL = Operation(
+    "GET", "/v1/models/{model_id}", decode_model(ModelInfo), operation_id="retrieveModel"
+)
+_SEARCH_MODELS = Operation(
+    "GET", "/v1/models/search", decode_items(ModelList, ModelInfo), operation_id="searchModels"
+)
 
 
 class Models(SyncAPIResource):

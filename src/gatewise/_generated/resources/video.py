@@ -16,9 +16,13 @@ from gatewise._resource import AsyncAPIResource, SyncAPIResource
 
 from ..models.video import VideoTask
 
-_CANCEL_VIDEO = Operation("POST", "/v1/videos/{task_id}/cancel", decode_model(VideoTask))
-_CREATE_VIDEO = Operation("POST", "/v1/videos", decode_model(VideoTask))
-_RETRIEVE_VIDEO = Operation("GET", "/v1/videos/{task_id}", decode_model(VideoTask))
+_CANCEL_VIDEO = Operation(
+    "POST", "/v1/videos/{task_id}/cancel", decode_model(VideoTask), operation_id="cancelVideo"
+)
+_CREATE_VIDEO = Operation("POST", "/v1/videos", decode_model(VideoTask), operation_id="createVideo")
+_RETRIEVE_VIDEO = Operation(
+    "GET", "/v1/videos/{task_id}", decode_model(VideoTask), operation_id="retrieveVideo"
+)
 _CREATE_VIDEO_JOB = JobSpec(
     _RETRIEVE_VIDEO,
     _CANCEL_VIDEO,
