@@ -115,9 +115,12 @@ def _returned(name: str, result: object, expected: str) -> HookError:
 def _call(method: Method, *args: object) -> Any:
     name, function = method
     try:
-        return function(*args)
+        result = function(*args)
     except Exception as exc:
         raise _failed(name, exc) from exc
+    if inspect.iscoroutine(result):  # nothing on the sync client could await it
+        raise _returned(name, result, "no coroutine (async hooks need AsyncGatewise): a value")
+    return result
 
 
 async def _acall(method: Method, *args: object) -> Any:

@@ -86,6 +86,17 @@ class CallTracer:
         self.tokens = meter.create_histogram(
             "gen_ai.client.token.usage", unit="{token}", description="Number of tokens used"
         )
+        self._servers: dict[str, tuple[tuple[str, Any], ...]] = {}
+
+    def server(self, base_url: str) -> tuple[tuple[str, Any], ...]:
+        """`server.address` and `server.port` of `base_url` (parsed once: most clients use
+        one or two)."""
+        found = self._servers.get(base_url)
+        if found is None:
+            url = httpx.URL(base_url)
+            port = url.port or (443 if url.scheme == "https" else 80)
+            found = self._servers[base_url] = (("server.address", url.host), ("server.port", port))
+        return found
 
     def start(self, operation_id: str, body: Mapping[str, object] | None, base_url: str) -> Trace:
         return Trace(self, operation_id, body, base_url)
@@ -112,12 +123,8 @@ class Trace:
         model = body.get("model") if body is not None else None
         self._model = model if isinstance(model, str) else None
         name = GENAI_OPERATIONS.get(operation_id)
-        url = httpx.URL(base_url)
         # The attributes every metric point carries too.
-        self._common: dict[str, Any] = {
-            "server.address": url.host,
-            "server.port": url.port or (443 if url.scheme == "https" else 80),
-        }
+        self._common: dict[str, Any] = dict(tracer.server(base_url))
         if name is not None:
             self._common["gen_ai.operation.name"] = name
         provider = _provider_of(self._model)

@@ -250,6 +250,20 @@ def test_an_async_hook_on_the_sync_client_is_refused_when_it_is_made() -> None:
         Gatewise().with_options(hooks=[AsyncAudit()])
 
 
+class LambdaAsync:
+    """A sync method that hands back a coroutine: no check at construction can see it."""
+
+    def __init__(self) -> None:
+        self.after_error = lambda ctx, response, error: AsyncAudit().after_success(ctx, response)
+
+
+def test_a_coroutine_returned_to_the_sync_client_is_a_hook_error(gw: MockGateway) -> None:
+    gw.faults.add(CHAT, status=400)
+    client = Gatewise(base_url=gw.url, api_key=gw.api_key, hooks=[LambdaAsync()])
+    with client, pytest.raises(HookError, match="async hooks need AsyncGatewise"):
+        client.chat.completions.create(model="openai/gpt-4o", messages=HELLO)
+
+
 @pytest.mark.parametrize("hooks", [Recorder(), [object()], "audit"])
 def test_hooks_that_could_never_run_are_refused(hooks: object) -> None:
     with pytest.raises(TypeError, match="hook"):

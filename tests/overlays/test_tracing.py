@@ -133,9 +133,7 @@ async def test_a_stream_span_ends_when_the_stream_ends(
 ) -> None:
     client = make_client(tracing=provider)
 
-    stream = await chat(
-        client, model=model, stream=True, stream_options={"include_usage": True}
-    )
+    stream = await chat(client, model=model, stream=True, stream_options={"include_usage": True})
     assert exporter.get_finished_spans() == ()
     chunks = await read_all(stream)
 
@@ -234,3 +232,28 @@ except ImportError as exc:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert "pip install 'gatewise[otel]'" in json.loads(done.stdout)
+
+
+def test_tracing_true_uses_the_global_tracer_provider_even_one_set_later() -> None:
+    script = """
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from gatewise import Gatewise
+from gatewise.testing import MockGateway
+
+with MockGateway() as gw:
+    client = Gatewise(base_url=gw.url, api_key=gw.api_key, tracing=True)
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    client.embeddings.create(model="openai/text-embedding-3-small", input="hi")
+    client.close()
+print([span.name for span in exporter.get_finished_spans()])
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "['embeddings openai/text-embedding-3-small']"
