@@ -104,8 +104,6 @@ def _failed(name: str, exc: Exception) -> HookError:
 
 
 def _returned(name: str, result: object, expected: str) -> HookError:
-    if inspect.iscoroutine(result):
-        result.close()  # never awaited: closed so that Python does not warn about it
     return HookError(
         f"hook {name} returned {type(result).__name__}; it must return {expected} or None",
         hook=name,
@@ -118,8 +116,11 @@ def _call(method: Method, *args: object) -> Any:
         result = function(*args)
     except Exception as exc:
         raise _failed(name, exc) from exc
-    if inspect.iscoroutine(result):  # nothing on the sync client could await it
-        raise _returned(name, result, "no coroutine (async hooks need AsyncGatewise): a value")
+    if inspect.iscoroutine(result):
+        result.close()  # nothing on the sync client could await it
+        raise HookError(
+            f"hook {name} returned a coroutine: async hooks need AsyncGatewise", hook=name
+        )
     return result
 
 
