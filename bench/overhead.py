@@ -2,7 +2,8 @@
 
 Same JSON body, same in-process httpx.MockTransport and canned answer; each result is read down to
 .choices[0].message.content (forces lazy parsing); best of ROUNDS, process CPU time. Also times
-`import gatewise` + client construction against `import httpx, pydantic`. Run: `make bench`.
+`import gatewise` + client construction against `import httpx, pydantic`, and (info) the cost
+of a no-op hook and of tracing. Run: `make bench`; `--gatewise-only` times gatewise alone.
 """
 
 from __future__ import annotations
@@ -108,11 +109,14 @@ def raw_httpx_lean(recorder: Recorder) -> Callable[[], str]:
     return call
 
 
-def gatewise_sdk(recorder: Recorder) -> Callable[[], str]:
+def gatewise_sdk(recorder: Recorder, **options: Any) -> Callable[[], str]:
     from gatewise import Gatewise
 
     client = Gatewise(
-        api_key="sk-bench", base_url=BASE, http_client=httpx.Client(transport=recorder.transport)
+        api_key="sk-bench",
+        base_url=BASE,
+        http_client=httpx.Client(transport=recorder.transport),
+        **options,
     )
 
     def call() -> str:
@@ -120,6 +124,24 @@ def gatewise_sdk(recorder: Recorder) -> Callable[[], str]:
         return completion.choices[0].message.content or ""
 
     return call
+
+
+class NoOpHook:
+    """A hook at each stage that keeps what it is given: the cost of the hook machinery."""
+
+    def before_request(self, ctx: Any, request: httpx.Request) -> None:
+        return None
+
+    def after_success(self, ctx: Any, response: httpx.Response) -> None:
+        return None
+
+
+def sdk_tracer_provider() -> Any:
+    """An OpenTelemetry SDK TracerProvider that samples every span and exports none (the cost
+    of recording, not of an exporter)."""
+    from opentelemetry.sdk.trace import TracerProvider
+
+    return TracerProvider()
 
 
 def openai_sdk(recorder: Recorder) -> Callable[[], str]:
@@ -189,11 +211,16 @@ def describe(recorder: Recorder) -> str:
 
 
 def main() -> None:
+    if "--gatewise-only" in sys.argv:  # the same call on another checkout (PYTHONPATH)
+        print(f"gatewise {cpu_per_call(gatewise_sdk(Recorder()), CALLS) * 1e6:.1f} us/call")
+        return
     recorders = {name: Recorder() for name in ("raw", "sdk", "peer")}
     raw = cpu_per_call(raw_httpx(recorders["raw"]), CALLS)
     lean = cpu_per_call(raw_httpx_lean(Recorder()), CALLS)
     sdk = cpu_per_call(gatewise_sdk(recorders["sdk"]), CALLS)
     peer = cpu_per_call(openai_sdk(recorders["peer"]), PEER_CALLS)
+    hooked = cpu_per_call(gatewise_sdk(Recorder(), hooks=[NoOpHook()]), CALLS)
+    traced = cpu_per_call(gatewise_sdk(Recorder(), tracing=sdk_tracer_provider()), CALLS)
     bodies = {name: r.first.content if r.first else b"" for name, r in recorders.items()}
     loads, validate = floors()
     print(
@@ -206,6 +233,8 @@ def main() -> None:
     print(f"  raw httpx lean {lean * 1e6:8.1f} us  info: Request + send(), skips build_request")
     print(f"  gatewise       {sdk * 1e6:8.1f} us  -> validated ChatCompletion")
     print(f"  openai-python  {peer * 1e6:8.1f} us  -> ChatCompletion (model_construct)")
+    print(f"  gatewise hooks {hooked * 1e6:8.1f} us  info: one no-op hook (2 stages)")
+    print(f"  gatewise traced{traced * 1e6:8.1f} us  info: tracing=SDK TracerProvider, no export")
     print(f"  gatewise / raw httpx        = {sdk / raw:5.2f}  (goal <= 1.3)")
     print(f"  openai-python / gatewise    = {peer / sdk:5.2f}  (goal >= 5)")
     print(f"  gatewise / raw httpx lean   = {sdk / lean:5.2f}  (info)")

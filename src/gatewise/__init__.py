@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from . import errors
 from ._batch import BatchResult
 from ._client import AsyncGatewise, Gatewise
+from ._hooks import HookContext
 from ._jobs import AsyncJob, Job
 from ._operation import Page
 from ._options import RequestOptions
@@ -36,6 +37,7 @@ __all__ = [
     "BackoffStrategy",
     "BatchResult",
     "Gatewise",
+    "HookContext",
     "Job",
     "Page",
     "ParsedChatCompletion",

@@ -6,6 +6,7 @@ module only settles configuration and owns the lifecycle (context manager, close
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
@@ -37,12 +38,16 @@ from ._config import (
 )
 from ._fallback import Cooldowns
 from ._generated.client import AsyncResources, SyncResources
+from ._hooks import check_hooks
 from ._http import DEFAULT_LIMITS, H, HttpClientHolder
 from ._pipeline import AsyncPipeline, SyncPipeline
 from ._retry import RetryConfig
+from ._tracing import call_tracer
 from .httpclient import AsyncHttpClient, HttpClient
 
 if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider
+
     from ._chat import AsyncChat, Chat
 
 T = TypeVar("T")
@@ -76,6 +81,8 @@ class _ClientBase(Generic[H]):
         debug_logger: logging.Logger | None = None,
         headers: Mapping[str, str] | None = None,
         anthropic_base_url: str | httpx.URL | None = None,
+        hooks: Sequence[object] | None = None,
+        tracing: bool | TracerProvider | None = None,
     ) -> None:
         """Configure a client; nothing is sent until the first call.
 
@@ -130,7 +137,13 @@ class _ClientBase(Generic[H]):
                 `{anthropic_base_url}/v1/messages`, with `anthropic-version` sent. Default
                 `{base_url}/anthropic`, the gateway's passthrough; another gateway's
                 Messages endpoint (LiteLLM serves `/v1/messages`) works too.
-
+            hooks: Objects whose optional `before_request(ctx, request)`,
+                `after_success(ctx, response)` and `after_error(ctx, response, error)`
+                methods are called, in order, around every attempt (retries and
+                fallback hops included); async hook methods need `AsyncGatewise`.
+            tracing: OpenTelemetry spans and metrics for every call (needs
+                `pip install 'gatewise[otel]'`): True for the global tracer provider,
+                or a `TracerProvider`; None (the default) or False for none.
 
         Raises:
             TypeError: An argument has the wrong type (`http_client` without `send` and
@@ -168,6 +181,7 @@ class _ClientBase(Generic[H]):
             server_url=server_url,
             server_idx=server_idx,
         )
+        config = self._instrumented(config, hooks, tracing)
         holder = HttpClientHolder(self._new_http_client, http_client)
         self._setup(config, holder, Cooldowns(fallback_cooldown))
 
@@ -187,6 +201,17 @@ class _ClientBase(Generic[H]):
         raise TypeError(
             f"http_client must be an {expected} or an object with its send and build_request "
             f"methods{' (send async)' if wants_async else ''}, got {type(client).__name__}"
+        )
+
+    def _instrumented(
+        self, config: ClientConfig, hooks: object, tracing: bool | TracerProvider | None
+    ) -> ClientConfig:
+        """`config` with its hooks and tracer (None for either keeps the config's own)."""
+        is_async = self._http_class is httpx.AsyncClient
+        return dataclasses.replace(
+            config,
+            hooks=config.hooks if hooks is None else check_hooks(hooks, is_async),
+            tracer=config.tracer if tracing is None else call_tracer(tracing),
         )
 
     def _setup(
@@ -217,6 +242,8 @@ class _ClientBase(Generic[H]):
         max_event_bytes: int | None = None,
         max_response_bytes: int | None = None,
         anthropic_base_url: str | httpx.URL | None = None,
+        hooks: Sequence[object] | None = None,
+        tracing: bool | TracerProvider | None = None,
     ) -> Self:
         """A copy with some settings replaced, sharing this client's connection pool.
 
@@ -231,6 +258,8 @@ class _ClientBase(Generic[H]):
             max_event_bytes: As in the constructor.
             max_response_bytes: As in the constructor.
             anthropic_base_url: As in the constructor.
+            hooks: Replace the hooks (`[]` for none).
+            tracing: As in the constructor; False turns tracing off.
         """
         config = derive_config(
             self._config,
@@ -243,6 +272,11 @@ class _ClientBase(Generic[H]):
             stream_idle_timeout=stream_idle_timeout,
             max_event_bytes=max_event_bytes,
             max_response_bytes=max_response_bytes,
+        )
+        config = self._instrumented(
+            dataclasses.replace(config, hooks=self._config.hooks, tracer=self._config.tracer),
+            hooks,
+            tracing,
         )
         clone = object.__new__(type(self))
         clone._setup(config, self._holder, self._cooldowns)

@@ -11,6 +11,7 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -27,6 +28,10 @@ from ._headers import (
 from ._numbers import check_number
 from ._retry import RetryConfig
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._hooks import Hooks
+    from ._tracing import CallTracer
 
 DEFAULT_BASE_URL = SERVERS[0][0]
 DEFAULT_TIMEOUT = 120.0
@@ -55,6 +60,9 @@ class ClientConfig:
     max_event_bytes: int | None
     max_response_bytes: int | None
     base_headers: Mapping[str, HeaderValue] = field(repr=False)
+    # Set by the client after make_config (see _client.py): kept apart from the settings.
+    hooks: Hooks | None = None
+    tracer: CallTracer | None = None
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.repr}

@@ -22,6 +22,7 @@ GatewiseError
 ├── StreamClosedError         a stream iterated after close()
 ├── AsyncJobFailed            .job, .error
 ├── AsyncJobTimeout           .job, .timeout
+├── HookError                 a hook raised (cause chained) or returned a wrong value: .hook
 └── AllProvidersFailed        .errors: list[tuple[str, GatewiseError]]
 
 Every error pickles (multiprocessing, Celery) and unpickles equal, minus `.response` and
@@ -281,6 +282,15 @@ class AsyncJobTimeout(GatewiseError):
         super().__init__(message)
         self.job = job
         self.timeout = timeout
+
+
+class HookError(GatewiseError):
+    """A hook raised (its exception is `__cause__`) or returned something it may not;
+    `.hook` names it ("Audit.before_request")."""
+
+    def __init__(self, message: str, *, hook: str) -> None:
+        super().__init__(message)
+        self.hook = hook
 
 
 class AllProvidersFailed(GatewiseError):

@@ -128,6 +128,22 @@ def check_headers(headers: Mapping[str, HeaderValue], what: str) -> dict[str, He
     return checked
 
 
+def check_hook_headers(sent: list[tuple[str, str]], changed: list[tuple[str, str]]) -> None:
+    """The headers a hook added or changed (`sent` before it, `changed` after), checked like
+    a caller's own (ValueError); the ones the HTTP layer writes must stay as they were."""
+    before = set(sent)
+    for name, value in changed:
+        if (name, value) in before:
+            continue
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValueError(f"invalid header name {name!r}")
+        if name.lower() in RESERVED_HEADERS:
+            raise ValueError(f"header {name!r} is written by the HTTP layer, not settable")
+        check_header_value(name, value)
+    if {item for item in before if item[0].lower() in RESERVED_HEADERS} - set(changed):
+        raise ValueError("a header written by the HTTP layer was removed")
+
+
 def attribution_header_name(tag: str) -> str:
     """`cost_center` -> `X-Attr-Cost-Center`; a tag outside [A-Za-z0-9_-]+ raises ValueError."""
     if not isinstance(tag, str) or not _TAG.fullmatch(tag):

@@ -24,7 +24,7 @@ Decoder = Callable[[bytes], T]
 class Operation(Generic[T]):
     """One wire operation: `path` is a template such as "/v1/models/{model_id}"; `headers`
     are the spec's header defaults (`anthropic-version`), sent unless the caller sets them;
-    `operation_id` is the spec's name for it (the overlays are keyed by it), empty for an
+    `operation_id` is the spec's name for it (the overlays are keyed by it; hooks and traces name the call by it), empty for an
     operation made at run time (a job's submit call, a translated route).
     `arguments` are its method's keyword names, so that a misspelt one is told from a
     backend-specific extra (see `_pipeline.extra_arguments`)."""

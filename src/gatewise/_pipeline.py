@@ -35,6 +35,7 @@ from ._config import (
 from ._errors import (
     APIError,
     GatewiseError,
+    HookError,
     RateLimitError,
     error_from_httpx,
     error_from_response,
@@ -59,6 +60,7 @@ from ._headers import (
     merge_headers,
     wire_headers,
 )
+from ._hooks import CallSite
 from ._http import H, HttpClientHolder
 from ._jobs import AsyncJob, Job, JobSpec
 from ._operation import Operation, Page
@@ -69,6 +71,7 @@ from ._retry import RetryConfig, retry_delay
 from ._routing import Route, operation_url, route
 from ._streamed import AsyncStreamedResponse, StreamedResponse, streaming_mode
 from ._streaming import AsyncStream, Stream, StreamSettings
+from ._tracing import Trace, atraced_call, atraced_hops, traced_call, traced_hops
 from .httpclient import AsyncHttpClient, HttpClient, RequestBuilder
 
 if TYPE_CHECKING:
@@ -317,6 +320,11 @@ def _refuse_non_finite(encoded: bytes, where: str) -> None:
             stack.extend((f"{where}[{index}]", item) for index, item in enumerate(value))
 
 
+# What one attempt ended with: an answer (maybe an error status), an httpx failure, or an
+# error the exchange raised itself (a refused redirect, a body over its limit).
+Outcome = httpx.Response | httpx.HTTPError | GatewiseError
+
+
 class Attempts:
     """The retry state of one call (pure): what to send next, and what each outcome means."""
 
@@ -333,17 +341,26 @@ class Attempts:
         self._sent_at = time.monotonic()
         return self._prepared.to_httpx(callers_client)
 
-    def settle(self, outcome: httpx.Response | httpx.HTTPError) -> float | None:
-        """None when `outcome` is the answer; seconds to wait before retrying; or raises."""
-        now = time.monotonic()
-        attempt = self._retry_number + 1
+    @property
+    def number(self) -> int:
+        """The attempt being made: 1 for the first."""
+        return self._retry_number + 1
+
+    def failure(self, outcome: Outcome) -> GatewiseError | None:
+        """None when `outcome` is the answer, else the error it means (see `retry_in`)."""
         if isinstance(outcome, httpx.Response) and outcome.status_code < 400:
-            self._log(attempt, outcome.status_code, now, None)
+            self._log(self.number, outcome.status_code, time.monotonic(), None)
             return None
         error = _error_of(outcome)
         listener = rate_limit_listener.get()
         if listener is not None and isinstance(error, RateLimitError):
-            listener(error)
+            listener(error)  # a batch pauses all its calls
+        return error
+
+    def retry_in(self, outcome: Outcome, error: GatewiseError) -> float:
+        """Seconds to wait before retrying after `error`; or raises it."""
+        now = time.monotonic()
+        attempt = self._retry_number + 1
         api_error = error if isinstance(error, APIError) else None
         self._retry_number = attempt
         delay = retry_delay(
@@ -390,10 +407,19 @@ def _one_shot_reason(fields: Sequence[str]) -> str:
 _RETRIED_FAILURES = (httpx.Response, httpx.TransportError, httpx.DecodingError)
 
 
-def _error_of(outcome: httpx.Response | httpx.HTTPError) -> GatewiseError:
+def _error_of(outcome: Outcome) -> GatewiseError:
     if isinstance(outcome, httpx.Response):
         return error_from_response(outcome)
+    if isinstance(outcome, GatewiseError):
+        return outcome
     return error_from_httpx(outcome)
+
+
+def _response_of(outcome: Outcome) -> httpx.Response | None:
+    """The error answer an after_error hook sees; None for a failure without one."""
+    if isinstance(outcome, httpx.Response):
+        return outcome
+    return outcome.response if isinstance(outcome, APIError) else None
 
 
 StreamT = TypeVar("StreamT", bound="Stream[Any] | AsyncStream[Any]")
@@ -477,6 +503,13 @@ class _PipelineBase(Generic[H]):
         )
         return wire, prepared
 
+    def _trace(self, op: Operation[Any], body: Mapping[str, object] | None) -> Trace | None:
+        """The span of one call, None when tracing is off."""
+        tracer = self.config.tracer
+        if tracer is None:
+            return None
+        return tracer.start(op.operation_id, body, self.config.base_url)
+
     def _fallback_run(
         self,
         op: Operation[Any],
@@ -504,22 +537,40 @@ class _PipelineBase(Generic[H]):
 class SyncPipeline(_PipelineBase[HttpClient]):
     """Sends calls for `Gatewise`."""
 
-    def _send(self, prepared: PreparedRequest, *, stream: bool) -> httpx.Response:
+    def _send(self, prepared: PreparedRequest, *, stream: bool, site: CallSite) -> httpx.Response:
         attempts = Attempts(prepared, self.config.logger)
         client = self._http.get()
         owned = self._http.owned
         callers = None if owned else client
+        hooks = self.config.hooks
         while True:
-            outcome: httpx.Response | httpx.HTTPError
+            outcome: Outcome
             try:
+                request = attempts.next_request(callers)
+                if site.trace is not None:
+                    site.trace.sent(request)
+                if hooks is not None:
+                    request = hooks.before_request(site.context(attempts.number), request)
                 plan = prepared.exchange(stream=stream, owned=owned)
-                outcome = exchange(client, attempts.next_request(callers), plan)
-            except httpx.HTTPError as exc:  # every failure httpx raises, answer read included
+                outcome = exchange(client, request, plan)
+            except HookError:
+                raise
+            except (httpx.HTTPError, GatewiseError) as exc:  # every failure of the attempt
                 outcome = exc
-            delay = attempts.settle(outcome)
-            if delay is None:
+            error = attempts.failure(outcome)
+            if error is None:
                 assert isinstance(outcome, httpx.Response)
-                return outcome
+                if site.trace is not None:
+                    site.trace.answered(outcome)
+                if hooks is None:
+                    return outcome
+                return hooks.after_success(site.context(attempts.number), outcome)
+            if hooks is not None:
+                context = site.context(attempts.number)
+                hooks.after_error(context, _response_of(outcome), error)
+            delay = attempts.retry_in(outcome, error)
+            if site.trace is not None:
+                site.trace.retrying(attempts.number - 1, error, delay)
             time.sleep(delay)
 
     def request(
@@ -538,7 +589,7 @@ class SyncPipeline(_PipelineBase[HttpClient]):
 
         def attempt(body: Mapping[str, object] | None) -> T:
             wire, prepared = self._prepare(op, path, query, body, files, options)
-            response = self._send(prepared, stream=streamed)
+            response = self._send(prepared, stream=streamed, site=CallSite.of(op, body, trace))
             if streamed:
                 return StreamedResponse(response, wire.op.decode)  # type: ignore[return-value]
             if raw:
@@ -546,9 +597,15 @@ class SyncPipeline(_PipelineBase[HttpClient]):
             return parse_response(wire.op.decode, response)
 
         run = self._fallback_run(op, body, fallbacks, files)
-        if run is None:
-            return attempt(body)
-        return call_chain(run, lambda model: attempt({**(body or {}), "model": model}))
+        trace = self._trace(op, body)
+
+        def call() -> T:
+            if run is None:
+                return attempt(body)
+            hop = traced_hops(trace, lambda model: attempt({**(body or {}), "model": model}))
+            return call_chain(run, hop)
+
+        return call() if trace is None else traced_call(trace, call)
 
     def stream(
         self,
@@ -561,18 +618,22 @@ class SyncPipeline(_PipelineBase[HttpClient]):
     ) -> Stream[C]:
         def attempt(body: Mapping[str, object]) -> Stream[C]:
             wire, prepared = self._prepare(op, None, None, body, None, options)
-            response = self._send(prepared, stream=True)
+            response = self._send(prepared, stream=True, site=CallSite.of(op, body, trace))
             return Stream(
                 response, chunk, op.decode, _stream_settings(self.config, options, wire, body)
             )
 
         raw = raw_mode.get()
         run = self._fallback_run(op, body, fallbacks)
-        if run is None:
-            return _raw_stream(attempt(body), raw)
-        return _raw_stream(
-            call_chain(run, lambda model: attempt({**body, "model": model}).primed()), raw
-        )
+        trace = self._trace(op, body)
+
+        def call() -> Stream[C]:
+            if run is None:
+                return attempt(body)
+            hop = traced_hops(trace, lambda model: attempt({**body, "model": model}).primed())
+            return call_chain(run, hop)
+
+        return _raw_stream(call() if trace is None else traced_call(trace, call), raw)
 
     def start_job(
         self,
@@ -609,22 +670,42 @@ class SyncPipeline(_PipelineBase[HttpClient]):
 class AsyncPipeline(_PipelineBase[AsyncHttpClient]):
     """Sends calls for `AsyncGatewise`."""
 
-    async def _send(self, prepared: PreparedRequest, *, stream: bool) -> httpx.Response:
+    async def _send(
+        self, prepared: PreparedRequest, *, stream: bool, site: CallSite
+    ) -> httpx.Response:
         attempts = Attempts(prepared, self.config.logger)
         client = self._http.get()
         owned = self._http.owned
         callers = None if owned else client
+        hooks = self.config.hooks
         while True:
-            outcome: httpx.Response | httpx.HTTPError
+            outcome: Outcome
             try:
+                request = attempts.next_request(callers)
+                if site.trace is not None:
+                    site.trace.sent(request)
+                if hooks is not None:
+                    request = await hooks.abefore_request(site.context(attempts.number), request)
                 plan = prepared.exchange(stream=stream, owned=owned)
-                outcome = await aexchange(client, attempts.next_request(callers), plan)
-            except httpx.HTTPError as exc:  # every failure httpx raises, answer read included
+                outcome = await aexchange(client, request, plan)
+            except HookError:
+                raise
+            except (httpx.HTTPError, GatewiseError) as exc:  # every failure of the attempt
                 outcome = exc
-            delay = attempts.settle(outcome)
-            if delay is None:
+            error = attempts.failure(outcome)
+            if error is None:
                 assert isinstance(outcome, httpx.Response)
-                return outcome
+                if site.trace is not None:
+                    site.trace.answered(outcome)
+                if hooks is None:
+                    return outcome
+                return await hooks.aafter_success(site.context(attempts.number), outcome)
+            if hooks is not None:
+                context = site.context(attempts.number)
+                await hooks.aafter_error(context, _response_of(outcome), error)
+            delay = attempts.retry_in(outcome, error)
+            if site.trace is not None:
+                site.trace.retrying(attempts.number - 1, error, delay)
             await anyio.sleep(delay)
 
     async def request(
@@ -643,7 +724,9 @@ class AsyncPipeline(_PipelineBase[AsyncHttpClient]):
 
         async def attempt(body: Mapping[str, object] | None) -> T:
             wire, prepared = self._prepare(op, path, query, body, files, options)
-            response = await self._send(prepared, stream=streamed)
+            response = await self._send(
+                prepared, stream=streamed, site=CallSite.of(op, body, trace)
+            )
             if streamed:
                 return AsyncStreamedResponse(response, wire.op.decode)  # type: ignore[return-value]
             if raw:
@@ -651,9 +734,15 @@ class AsyncPipeline(_PipelineBase[AsyncHttpClient]):
             return parse_response(wire.op.decode, response)
 
         run = self._fallback_run(op, body, fallbacks, files)
-        if run is None:
-            return await attempt(body)
-        return await acall_chain(run, lambda model: attempt({**(body or {}), "model": model}))
+        trace = self._trace(op, body)
+
+        async def call() -> T:
+            if run is None:
+                return await attempt(body)
+            hop = atraced_hops(trace, lambda model: attempt({**(body or {}), "model": model}))
+            return await acall_chain(run, hop)
+
+        return await (call() if trace is None else atraced_call(trace, call))
 
     async def stream(
         self,
@@ -666,7 +755,7 @@ class AsyncPipeline(_PipelineBase[AsyncHttpClient]):
     ) -> AsyncStream[C]:
         async def attempt(body: Mapping[str, object]) -> AsyncStream[C]:
             wire, prepared = self._prepare(op, None, None, body, None, options)
-            response = await self._send(prepared, stream=True)
+            response = await self._send(prepared, stream=True, site=CallSite.of(op, body, trace))
             return AsyncStream(
                 response, chunk, op.decode, _stream_settings(self.config, options, wire, body)
             )
@@ -676,9 +765,14 @@ class AsyncPipeline(_PipelineBase[AsyncHttpClient]):
 
         raw = raw_mode.get()
         run = self._fallback_run(op, body, fallbacks)
-        if run is None:
-            return _raw_stream(await attempt(body), raw)
-        return _raw_stream(await acall_chain(run, attempt_primed), raw)
+        trace = self._trace(op, body)
+
+        async def call() -> AsyncStream[C]:
+            if run is None:
+                return await attempt(body)
+            return await acall_chain(run, atraced_hops(trace, attempt_primed))
+
+        return _raw_stream(await (call() if trace is None else atraced_call(trace, call)), raw)
 
     async def start_job(
         self,

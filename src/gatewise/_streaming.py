@@ -15,7 +15,7 @@ import time
 import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 import httpx
 import pydantic_core
@@ -297,7 +297,44 @@ class StreamSettings:
     events: EventTranslator | None = None
 
 
+class StreamWatcher(Protocol):
+    """Told each chunk and, once, the end of a stream (its error, None when it ended well or
+    was closed): how a trace span ends with its stream."""
+
+    def note(self, chunk: object) -> None: ...
+
+    def end(self, error: BaseException | None) -> None: ...
+
+
+def _watched(chunks: Iterator[C], watcher: StreamWatcher) -> Generator[C, None, None]:
+    error: BaseException | None = None
+    try:
+        for chunk in chunks:
+            watcher.note(chunk)
+            yield chunk
+    except Exception as exc:
+        error = exc
+        raise
+    finally:
+        watcher.end(error)
+
+
+async def _awatched(chunks: AsyncIterator[C], watcher: StreamWatcher) -> AsyncGenerator[C, None]:
+    error: BaseException | None = None
+    try:
+        async for chunk in chunks:
+            watcher.note(chunk)
+            yield chunk
+    except Exception as exc:
+        error = exc
+        raise
+    finally:
+        watcher.end(error)
+
+
 class _StreamBase(Generic[C]):
+    _watcher: StreamWatcher | None = None
+
     def __init__(
         self,
         response: httpx.Response,
@@ -465,6 +502,11 @@ class Stream(_StreamBase[C]):
         finally:
             response.close()
 
+    def watch(self, watcher: StreamWatcher) -> None:
+        """Report the chunks the caller reads, and the stream's end, to `watcher`."""
+        self._watcher = watcher
+        self._iterator = _watched(self._iterator, watcher)
+
     def __iter__(self) -> Iterator[C]:
         self._check_open()
         return self._iterator
@@ -505,6 +547,8 @@ class Stream(_StreamBase[C]):
         self._closed = True
         self.response.close()  # first: the generator, closed unstarted, would count it dropped
         self._chunks.close()
+        if self._watcher is not None:
+            self._watcher.end(None)
 
     def __enter__(self) -> Stream[C]:
         return self
@@ -560,6 +604,11 @@ class AsyncStream(_StreamBase[C]):
         finally:
             await response.aclose()
 
+    def watch(self, watcher: StreamWatcher) -> None:
+        """Report the chunks the caller reads, and the stream's end, to `watcher`."""
+        self._watcher = watcher
+        self._iterator = _awatched(self._iterator, watcher)
+
     def __aiter__(self) -> AsyncIterator[C]:
         self._check_open()
         return self._iterator
@@ -595,6 +644,8 @@ class AsyncStream(_StreamBase[C]):
         self._closed = True
         await self.response.aclose()  # first, as in Stream.close
         await self._chunks.aclose()
+        if self._watcher is not None:
+            self._watcher.end(None)
 
     close = aclose
 
