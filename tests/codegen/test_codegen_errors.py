@@ -208,3 +208,25 @@ def test_command_line_reports_the_error_and_exits_2(
     assert main(["--spec", str(path), "--output", str(tmp_path / "out")]) == 2
     assert "codegen: getHealth" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("mock", "expected"),
+    [
+        (None, "getInfo: x-gatewise.mock must be a mapping with at least `scope`"),
+        ({"scope": "chat", "auth": True}, "getInfo: x-gatewise.mock has unknown keys ['auth']"),
+        ({"scope": ""}, "getInfo: x-gatewise.mock.scope must be a scope name or null"),
+        ({"scope": None, "traced": "no"}, "getInfo: x-gatewise.mock.traced must be a boolean"),
+        ({"scope": "chat", "path_rest": "id"}, "x-gatewise.mock.path_rest 'id' is not the last"),
+    ],
+)
+def test_a_malformed_mock_route_fails_naming_the_operation(
+    edited_spec: SpecEditor, mock: dict[str, Any] | None, expected: str
+) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        ext = operation(document, "/v1/info", "get")["x-gatewise"]
+        ext.pop("mock")
+        if mock is not None:
+            ext["mock"] = mock
+
+    assert expected in generation_error(edited_spec(edit))

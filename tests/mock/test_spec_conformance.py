@@ -17,7 +17,8 @@ import jsonschema
 import pytest
 
 from gatewise._generated.request_schemas import OPERATIONS
-from gatewise.testing import _app
+from gatewise.testing import MockGateway, _app
+from gatewise.testing._handlers import HANDLERS
 
 from .conftest import ANTHROPIC_VERSION
 from .spec import SpecChecker
@@ -52,6 +53,21 @@ def test_the_mock_serves_exactly_the_operations_of_the_spec(checker: SpecChecker
     spec_operations = {(method, path) for method, path, _ in _spec_operations(checker).values()}
     served = {(route.method, route.template.replace(":path}", "}")) for route in _app._routes()}
     assert served - {("GET", "/files/{name}")} == spec_operations
+
+
+def test_every_operation_of_the_spec_has_a_handler() -> None:
+    unserved = [route.operation_id for route in _app._routes() if route.handler is None]
+
+    assert unserved == [], "register a handler with @handles(operationId) in gatewise.testing"
+
+
+def test_an_operation_without_a_handler_answers_501(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(HANDLERS, "getInfo")
+    with MockGateway(api_key="sk-test") as gateway:
+        answer = httpx.get(f"{gateway.url}/v1/info", headers={"Authorization": "Bearer sk-test"})
+
+    assert answer.status_code == 501
+    assert "getInfo" in answer.json()["error"]["message"]
 
 
 def test_every_route_checks_requests_against_its_spec_operation(checker: SpecChecker) -> None:

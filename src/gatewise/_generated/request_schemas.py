@@ -6,6 +6,8 @@ operationId: `method`, `path` (template), `body` (None, or `content_type`, `requ
 `schema`, `binary`: the multipart fields that are files), `query`, `path_params` and
 `header` (each `name`, `required`, `schema`). `SCHEMAS`: the components/schemas those
 reach, which their `$ref`s (`#/components/schemas/<name>`) name.
+`MOCK_ROUTES`, by operationId: how the mock serves each operation
+(x-gatewise.mock: `scope`, `model_call`, `traced`, `path_rest`).
 """
 
 from __future__ import annotations
@@ -783,4 +785,66 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "required": ["model", "prompt"],
         "type": "object",
     },
+}
+
+MOCK_ROUTES: dict[str, dict[str, Any]] = {
+    "cancelVideo": {"scope": "video", "model_call": False, "traced": True, "path_rest": None},
+    "configHistory": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "createAnthropicMessage": {
+        "scope": "chat",
+        "model_call": True,
+        "traced": True,
+        "path_rest": None,
+    },
+    "createChatCompletion": {
+        "scope": "chat",
+        "model_call": True,
+        "traced": True,
+        "path_rest": None,
+    },
+    "createCompletion": {
+        "scope": "completions",
+        "model_call": True,
+        "traced": True,
+        "path_rest": None,
+    },
+    "createConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "createEmbedding": {
+        "scope": "embeddings",
+        "model_call": True,
+        "traced": True,
+        "path_rest": None,
+    },
+    "createImage": {"scope": "images", "model_call": True, "traced": True, "path_rest": None},
+    "createKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "createVideo": {"scope": "video", "model_call": True, "traced": True, "path_rest": None},
+    "deleteConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "deleteKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "deleteLogs": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "editImage": {"scope": "images", "model_call": True, "traced": True, "path_rest": None},
+    "getConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "getDashboard": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "getHealth": {"scope": None, "model_call": False, "traced": False, "path_rest": None},
+    "getInfo": {"scope": "models", "model_call": False, "traced": True, "path_rest": None},
+    "keyUsage": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "listKeys": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "listLogs": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "listModels": {"scope": "models", "model_call": False, "traced": True, "path_rest": None},
+    "listPlugins": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "listProviders": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "logStats": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "retrieveKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "retrieveModel": {
+        "scope": "models",
+        "model_call": False,
+        "traced": True,
+        "path_rest": "model_id",
+    },
+    "retrieveVideo": {"scope": "video", "model_call": False, "traced": True, "path_rest": None},
+    "revokeKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "rollbackConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "rotateKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "searchModels": {"scope": "models", "model_call": False, "traced": True, "path_rest": None},
+    "updateConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "updateKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
 }

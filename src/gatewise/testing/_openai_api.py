@@ -17,6 +17,7 @@ from . import _catalogue, _llm, _sse
 from ._call import Call, check_cache, usage
 from ._errors import MockError
 from ._faults import FaultRule
+from ._handlers import handles
 
 _FINGERPRINT = "fp_gatewise_mock"
 _ARGUMENT_PIECE = 8
@@ -70,6 +71,7 @@ def _templated(body: Mapping[str, Any]) -> list[dict[str, Any]]:
     return messages
 
 
+@handles("createChatCompletion")
 async def chat_completions(call: Call) -> Response:
     body: dict[str, Any] = call.body
     n = _count_n(body)
@@ -167,6 +169,7 @@ async def chat_completions(call: Call) -> Response:
     return sse_response(call, frames, [_sse.DONE_FRAME], error)
 
 
+@handles("createCompletion")
 async def completions(call: Call) -> Response:
     body: dict[str, Any] = call.body
     n = _count_n(body)
@@ -226,6 +229,7 @@ async def completions(call: Call) -> Response:
     return sse_response(call, frames, [_sse.DONE_FRAME], error)
 
 
+@handles("createEmbedding")
 async def embeddings(call: Call) -> Response:
     body: dict[str, Any] = call.body
     raw = body["input"]
@@ -252,6 +256,7 @@ async def embeddings(call: Call) -> Response:
     )
 
 
+@handles("listModels")
 async def list_models(call: Call) -> Response:
     provider = call.query_str("provider")
     capability = call.query_str("capability")
@@ -264,6 +269,7 @@ async def list_models(call: Call) -> Response:
     return json_response({"object": "list", "data": data})
 
 
+@handles("searchModels")
 async def search_models(call: Call) -> Response:
     needle = (call.query_str("q") or "").lower()  # required by the spec, checked before
     data = [
@@ -274,6 +280,7 @@ async def search_models(call: Call) -> Response:
     return json_response({"object": "list", "data": data})
 
 
+@handles("retrieveModel")
 async def retrieve_model(call: Call) -> Response:
     model_id = call.params["model_id"]
     spec = _catalogue.find(model_id)
@@ -282,6 +289,7 @@ async def retrieve_model(call: Call) -> Response:
     return json_response(spec.info())
 
 
+@handles("getInfo")
 async def info(call: Call) -> Response:
     with call.state.lock:
         uptime = call.state.uptime()
@@ -295,6 +303,7 @@ async def info(call: Call) -> Response:
     )
 
 
+@handles("getHealth")
 async def health(call: Call) -> Response:
     with call.state.lock:
         uptime = call.state.uptime()

@@ -56,20 +56,10 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "null": (type(None),),
 }
 
-# The operation each (method, path template) of the spec is.
-_BY_ROUTE: dict[tuple[str, str], str] = {
-    (operation["method"], operation["path"]): op_id for op_id, operation in OPERATIONS.items()
-}
-
 # The scopes a key may have: the spec's enum (APIKeyCreateRequest.scopes).
 SCOPES: tuple[str, ...] = tuple(
     SCHEMAS["APIKeyCreateRequest"]["properties"]["scopes"]["items"]["enum"]
 )
-
-
-def operation_id(method: str, path: str) -> str | None:
-    """The operationId of `method` on the spec's path template `path`, if the spec has it."""
-    return _BY_ROUTE.get((method, path))
 
 
 def json_body(op_id: str) -> Schema | None:
