@@ -54,6 +54,7 @@ from hypothesis import strategies as st
 from gatewise.testing import MockGateway
 
 from .contract import ADMIN_HEADERS, ADMIN_KEY, JSON_CHECKS, STREAM_CHECKS, is_event_stream, schema
+from .examples import request_examples
 
 
 def _names_a_fault_model(case: schemathesis.Case) -> bool:
@@ -68,16 +69,11 @@ def _swap_in(
     return st.sampled_from(choices).map(lambda chosen: {**values, name: chosen})
 
 
-# Real model names per operation, drawn alongside the generated `model`.
-REAL_MODELS = {
-    "/v1/chat/completions": ["openai/gpt-4o-mini", "anthropic/claude-3-5-haiku-20241022"],
-    "/v1/completions": ["openai/gpt-3.5-turbo-instruct", "meta-llama/Llama-2-7b-chat-hf"],
-    "/v1/embeddings": ["openai/text-embedding-3-small"],
-    "/v1/images/generations": ["openai/dall-e-3"],
-    "/v1/images/edits": ["openai/dall-e-2"],
-    "/v1/videos": ["byteplus/seedance"],
-    "/anthropic/v1/messages": ["claude-3-5-sonnet-20241022"],
-}
+# Real model names per path, drawn alongside the generated `model`: the spec's examples'.
+REAL_MODELS: dict[str, list[str]] = {}
+for _example in request_examples():
+    if isinstance(_example.body, dict) and isinstance(_example.body.get("model"), str):
+        REAL_MODELS.setdefault(_example.path, []).append(_example.body["model"])
 
 # Ids that exist on the gateway, drawn alongside the generated path parameter. The
 # contract_gateway fixture fills in the keys and video jobs it creates; DELETE gets keys of

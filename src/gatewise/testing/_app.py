@@ -215,7 +215,7 @@ class MockApp:
                         f"{request.method} is not allowed on {request.url.path}.",
                         headers={"Allow": ", ".join(sorted(set(allowed)))},
                     )
-                raise MockError(404, f"No such path: {request.url.path}.", code="not_found")
+                raise MockError(404, f"No such path: {request.url.path}.", code="path_not_found")
             response = await self._run(route, call, json_error)
         except MockError as err:
             call.log.error = err.message
