@@ -9,11 +9,16 @@ without `examples`, is listed by `missing_examples`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+
 from gatewise._generated.request_schemas import OPERATIONS
+from gatewise.testing import MockGateway
 
 from .spec import load_spec
 
@@ -121,3 +126,22 @@ def request_examples() -> tuple[RequestExample, ...]:
         for name, media_type, value in bodies:
             found.append(RequestExample(name=name, body=value, media_type=media_type, **common))
     return tuple(found)
+
+
+@contextlib.contextmanager
+def example_gateway(
+    admin_key: str = "gw-examples-admin",
+) -> Iterator[tuple[MockGateway, dict[str, str]]]:
+    """A fresh gateway with a spare key, a video job and logged calls, and the ids the
+    examples' `key_id` and `task_id` path parameters stand for on it."""
+    headers = {"Authorization": f"Bearer {admin_key}"}
+    chat = {"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "Say hello."}]}
+    with (
+        MockGateway(api_key=admin_key, video_seconds=0.2) as gateway,
+        httpx.Client(base_url=gateway.url, headers=headers) as http,
+    ):
+        key = http.post("/v1/admin/keys", json={"name": "spare"}).json()["id"]
+        task = http.post("/v1/videos", json={"model": "byteplus/seedance", "prompt": "x"})
+        for team in ("search", "search", "ads"):
+            http.post("/v1/chat/completions", json=chat, headers={"X-Attr-Team": team})
+        yield gateway, {"key_id": key, "task_id": task.json()["task_id"]}

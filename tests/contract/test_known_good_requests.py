@@ -9,32 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from gatewise.testing import MockGateway
 
 from .contract import ADMIN_HEADERS, ADMIN_KEY, JSON_CHECKS, STREAM_CHECKS, is_event_stream, schema
-from .examples import RequestExample, missing_examples, request_examples
+from .examples import RequestExample, example_gateway, missing_examples, request_examples
 from .spec import load_spec
-
-USER = [{"role": "user", "content": "Say hello."}]
-CHAT = {"model": "openai/gpt-4o", "messages": USER}
 
 
 @pytest.fixture
 def busy_gateway() -> Iterator[tuple[MockGateway, dict[str, str]]]:
-    """A fresh gateway with a spare key, a video job, and logged (and cached) calls; the
-    path parameter -> the id of the key or job the examples use."""
-    with (
-        MockGateway(api_key=ADMIN_KEY, video_seconds=0.2) as gateway,
-        httpx.Client(base_url=gateway.url, headers=ADMIN_HEADERS) as http,
-    ):
-        key = http.post("/v1/admin/keys", json={"name": "spare"}).json()["id"]
-        task = http.post("/v1/videos", json={"model": "byteplus/seedance", "prompt": "x"})
-        for team in ("search", "search", "ads"):
-            http.post("/v1/chat/completions", json=CHAT, headers={"X-Attr-Team": team})
-        yield gateway, {"key_id": key, "task_id": task.json()["task_id"]}
+    with example_gateway(ADMIN_KEY) as (gateway, ids):
+        yield gateway, ids
 
 
 def _parts(example: RequestExample, ids: dict[str, str]) -> dict[str, Any]:
