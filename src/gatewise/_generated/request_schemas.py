@@ -128,6 +128,19 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "path_params": [],
         "query": [],
     },
+    "createModeration": {
+        "body": {
+            "binary": [],
+            "content_type": "application/json",
+            "required": True,
+            "schema": {"$ref": "#/components/schemas/ModerationRequest"},
+        },
+        "header": [],
+        "method": "POST",
+        "path": "/v1/moderations",
+        "path_params": [],
+        "query": [],
+    },
     "createVideo": {
         "body": {
             "binary": [],
@@ -425,6 +438,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                         "chat",
                         "completions",
                         "embeddings",
+                        "moderations",
                         "images",
                         "video",
                         "models",
@@ -449,6 +463,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                         "chat",
                         "completions",
                         "embeddings",
+                        "moderations",
                         "images",
                         "video",
                         "models",
@@ -713,6 +728,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "required": ["model", "prompt"],
         "type": "object",
     },
+    "ModerationRequest": {
+        "properties": {
+            "input": {
+                "oneOf": [
+                    {"type": "string"},
+                    {"items": {"type": "string"}, "minItems": 1, "type": "array"},
+                ]
+            },
+            "model": {"type": "string"},
+        },
+        "required": ["model", "input"],
+        "type": "object",
+    },
     "NamedToolChoice": {
         "properties": {
             "function": {"$ref": "#/components/schemas/NamedToolChoiceFunction"},
@@ -817,6 +845,12 @@ MOCK_ROUTES: dict[str, dict[str, Any]] = {
     },
     "createImage": {"scope": "images", "model_call": True, "traced": True, "path_rest": None},
     "createKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "createModeration": {
+        "scope": "moderations",
+        "model_call": True,
+        "traced": True,
+        "path_rest": None,
+    },
     "createVideo": {"scope": "video", "model_call": True, "traced": True, "path_rest": None},
     "deleteConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
     "deleteKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .resources.embeddings import AsyncEmbeddingsWithRawResponse, EmbeddingsWithRawResponse
     from .resources.images import AsyncImagesWithRawResponse, ImagesWithRawResponse
     from .resources.models import AsyncModelsWithRawResponse, ModelsWithRawResponse
+    from .resources.moderations import AsyncModerationsWithRawResponse, ModerationsWithRawResponse
     from .resources.video import AsyncVideoWithRawResponse, VideoWithRawResponse
 
 _GET_INFO = Operation("GET", "/v1/info", decode_model(ServerInfo))
@@ -76,6 +77,12 @@ class SyncResourcesWithRawResponse:
         from .resources.models import ModelsWithRawResponse
 
         return ModelsWithRawResponse(self._resource.models)
+
+    @cached_property
+    def moderations(self) -> ModerationsWithRawResponse:
+        from .resources.moderations import ModerationsWithRawResponse
+
+        return ModerationsWithRawResponse(self._resource.moderations)
 
     @cached_property
     def video(self) -> VideoWithRawResponse:
@@ -132,6 +139,12 @@ class AsyncResourcesWithRawResponse:
         from .resources.models import AsyncModelsWithRawResponse
 
         return AsyncModelsWithRawResponse(self._resource.models)
+
+    @cached_property
+    def moderations(self) -> AsyncModerationsWithRawResponse:
+        from .resources.moderations import AsyncModerationsWithRawResponse
+
+        return AsyncModerationsWithRawResponse(self._resource.moderations)
 
     @cached_property
     def video(self) -> AsyncVideoWithRawResponse:

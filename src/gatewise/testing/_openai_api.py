@@ -256,6 +256,38 @@ async def embeddings(call: Call) -> Response:
     )
 
 
+# The words that flag a moderation input, per category: deterministic and easy to script.
+_FLAGGED_WORDS = {
+    "harassment": ("idiot", "loser"),
+    "hate": ("hateful",),
+    "self-harm": ("self-harm",),
+    "sexual": ("explicit",),
+    "violence": ("hurt", "kill", "attack"),
+}
+
+
+@handles("createModeration")
+async def create_moderation(call: Call) -> Response:
+    body: dict[str, Any] = call.body
+    texts: list[str] = [body["input"]] if isinstance(body["input"], str) else body["input"]
+    results = []
+    for text in texts:
+        words = set(text.lower().replace(".", " ").replace(",", " ").split())
+        categories = {name: bool(words & set(flags)) for name, flags in _FLAGGED_WORDS.items()}
+        scores = {name: 0.97 if flagged else 0.01 for name, flagged in categories.items()}
+        results.append(
+            {
+                "flagged": any(categories.values()),
+                "categories": categories,
+                "category_scores": scores,
+            }
+        )
+    usage(call, sum(_llm.count_tokens(text) for text in texts), 0)
+    return json_response(
+        {"id": f"modr-{call.request_id[4:16]}", "model": body["model"], "results": results}
+    )
+
+
 @handles("listModels")
 async def list_models(call: Call) -> Response:
     provider = call.query_str("provider")

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from .embeddings import Embedding, EmbeddingResponse, EmbeddingUsage
     from .images import ImageData, ImagesResponse
     from .models import ModelInfo, ModelList
+    from .moderations import ModerationResponse, ModerationResult
     from .other import (
         AnthropicErrorResponse,
         AnthropicMessageParam,
@@ -80,6 +81,8 @@ if TYPE_CHECKING:
         FunctionDefinition,
         ImageEditRequest,
         ImageGenerateRequest,
+        ModerationRequest,
+        ModerationRequestInput,
         NamedToolChoice,
         NamedToolChoiceFunction,
         ResponseFormat,
@@ -153,6 +156,10 @@ __all__ = [
     "LogStatsGroup",
     "ModelInfo",
     "ModelList",
+    "ModerationRequest",
+    "ModerationRequestInput",
+    "ModerationResponse",
+    "ModerationResult",
     "NamedToolChoice",
     "NamedToolChoiceFunction",
     "PluginInfo",
@@ -237,6 +244,10 @@ _MODULES = {
     "LogStatsGroup": "admin",
     "ModelInfo": "models",
     "ModelList": "models",
+    "ModerationRequest": "other",
+    "ModerationRequestInput": "other",
+    "ModerationResponse": "moderations",
+    "ModerationResult": "moderations",
     "NamedToolChoice": "other",
     "NamedToolChoiceFunction": "other",
     "PluginInfo": "admin",

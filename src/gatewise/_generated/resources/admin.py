@@ -351,7 +351,17 @@ class AdminKeys(SyncAPIResource):
         *,
         name: str,
         scopes: Sequence[
-            Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+            Literal[
+                "chat",
+                "completions",
+                "embeddings",
+                "moderations",
+                "images",
+                "video",
+                "models",
+                "admin",
+            ]
+            | str
         ]
         | None = None,
         expires_at: str | None = None,
@@ -472,7 +482,17 @@ class AdminKeys(SyncAPIResource):
         *,
         name: str | None = None,
         scopes: Sequence[
-            Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+            Literal[
+                "chat",
+                "completions",
+                "embeddings",
+                "moderations",
+                "images",
+                "video",
+                "models",
+                "admin",
+            ]
+            | str
         ]
         | None = None,
         expires_at: str | None = None,
@@ -572,7 +592,17 @@ class AsyncAdminKeys(AsyncAPIResource):
         *,
         name: str,
         scopes: Sequence[
-            Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+            Literal[
+                "chat",
+                "completions",
+                "embeddings",
+                "moderations",
+                "images",
+                "video",
+                "models",
+                "admin",
+            ]
+            | str
         ]
         | None = None,
         expires_at: str | None = None,
@@ -693,7 +723,17 @@ class AsyncAdminKeys(AsyncAPIResource):
         *,
         name: str | None = None,
         scopes: Sequence[
-            Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+            Literal[
+                "chat",
+                "completions",
+                "embeddings",
+                "moderations",
+                "images",
+                "video",
+                "models",
+                "admin",
+            ]
+            | str
         ]
         | None = None,
         expires_at: str | None = None,
