@@ -11,6 +11,7 @@ import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    positive_data_acceptance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -75,6 +76,7 @@ def served_by_the_mock(
 JSON_CHECKS = [
     served_by_the_mock,
     not_a_server_error,
+    positive_data_acceptance,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,

@@ -153,7 +153,7 @@ class ImageEditRequest(TypedDict, total=False):
     model: Required[str]
     """A routed name, a `provider/model` id or a configured alias."""
     image: Required[bytes]
-    """The PNG image to edit."""
+    """The PNG image to edit (not empty)."""
     prompt: Required[str]
     """The edit to make."""
     mask: bytes

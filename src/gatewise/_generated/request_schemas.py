@@ -243,7 +243,14 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                 "schema": {"maximum": 1000, "minimum": 1, "type": "integer"},
             },
             {"name": "offset", "required": False, "schema": {"minimum": 0, "type": "integer"}},
-            {"name": "sort", "required": False, "schema": {"type": "string"}},
+            {
+                "name": "sort",
+                "required": False,
+                "schema": {
+                    "pattern": "^[+-]?(usage|requests|tokens|cost|cost_usd|last_used|last_used_at|name|created|created_at)$",
+                    "type": "string",
+                },
+            },
             {"name": "active", "required": False, "schema": {"type": "boolean"}},
             {
                 "name": "since",
@@ -335,7 +342,14 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                 "required": False,
                 "schema": {"maximum": 1000, "minimum": 1, "type": "integer"},
             },
-            {"name": "group_by", "required": False, "schema": {"type": "string"}},
+            {
+                "name": "group_by",
+                "required": False,
+                "schema": {
+                    "pattern": "^(provider|model|stage|status_code|key_id|method|path|cache_hit|attr\\.[a-z0-9_]+)(,(provider|model|stage|status_code|key_id|method|path|cache_hit|attr\\.[a-z0-9_]+))*$",
+                    "type": "string",
+                },
+            },
         ],
     },
     "retrieveKey": {
@@ -702,7 +716,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "ImageEditRequest": {
         "properties": {
-            "image": {"format": "binary", "type": "string"},
+            "image": {"format": "binary", "minLength": 1, "type": "string"},
             "mask": {"format": "binary", "type": "string"},
             "model": {"type": "string"},
             "n": {"maximum": 10, "minimum": 1, "type": "integer"},

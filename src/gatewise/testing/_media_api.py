@@ -86,8 +86,6 @@ async def edit_image(call: Call) -> Response:
     if problems:
         raise MockError(422, _validation.summary(problems), details={"errors": problems})
     image = files["image"].data
-    if not image:
-        raise MockError(400, "image: the uploaded file is empty.", code="empty_file")
     await model_gate(call, fields["model"])
     call.log.stage = "provider"
     mask = files.get("mask")

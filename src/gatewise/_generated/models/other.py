@@ -177,8 +177,8 @@ class ImageEditRequest(GatewiseModel):
 
     model: str
     """A routed name, a `provider/model` id or a configured alias."""
-    image: bytes
-    """The PNG image to edit."""
+    image: bytes = Field(..., min_length=1)
+    """The PNG image to edit (not empty)."""
     prompt: str
     """The edit to make."""
     mask: bytes | None = None

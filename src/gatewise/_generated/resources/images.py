@@ -45,7 +45,7 @@ class Images(SyncAPIResource):
 
         Args:
             model: A routed name, a `provider/model` id or a configured alias.
-            image: The PNG image to edit.
+            image: The PNG image to edit (not empty).
             prompt: The edit to make.
             mask: A PNG whose transparent pixels mark where to edit.
             n: Number of images.
@@ -153,7 +153,7 @@ class AsyncImages(AsyncAPIResource):
 
         Args:
             model: A routed name, a `provider/model` id or a configured alias.
-            image: The PNG image to edit.
+            image: The PNG image to edit (not empty).
             prompt: The edit to make.
             mask: A PNG whose transparent pixels mark where to edit.
             n: Number of images.
