@@ -23,8 +23,9 @@ content_type_conformance, response_schema_conformance, and response_headers_conf
 
 Excluded or special-cased, and why:
 - text/event-stream answers: the spec declares their body `type: string` and describes
-  each event in `x-events` beside it (OpenAPI 3.1 has no per-event schema), while schemathesis validates each parsed event object against that
-  schema, which can never pass. For those answers response_schema_conformance is replaced
+  each event in `x-events` beside it (OpenAPI 3.1 has no per-event schema), while
+  schemathesis validates each parsed event object against that schema, which can never
+  pass. For those answers response_schema_conformance is replaced
   by `stream_events_conform`, which validates every event against its `x-events` schema
   (tests/contract/spec.py); the other checks still run.
 - the `mock/*` fault models (always-503, always-429, slow, stream-cut, ...) fail on
