@@ -25,8 +25,9 @@ Returns = Literal["model", "items", "page", "none"]
 RETURNS: tuple[Returns, ...] = ("model", "items", "page", "none")
 
 _EXTENSION_KEYS = frozenset(
-    {"resource", "method", "aliases", "returns", "items", "stream", "fallback", "job"}
+    {"resource", "method", "aliases", "returns", "items", "stream", "fallback", "job", "mock"}
 )
+_MOCK_KEYS = frozenset({"scope", "model_call", "traced", "path_rest"})
 _JOB_KEYS = frozenset({"poll", "cancel", "id", "pending", "succeeded", "failed", "wait"})
 # Every value of a job's status enum is in exactly one of these.
 _JOB_STATES = ("pending", "succeeded", "failed")
@@ -75,6 +76,21 @@ class JobSpec:
     wait: str | None
 
 
+@dataclass(frozen=True)
+class MockRoute:
+    """`x-gatewise.mock`: how the mock gateway (`gatewise.testing`) serves the operation.
+
+    `scope` is the key scope a call needs (None: no key); a `model_call` is logged, counted
+    against its key and passes the model gate; a `traced` answer carries X-Trace-Id;
+    `path_rest` names the path parameter that takes the rest of the path, slashes included.
+    """
+
+    scope: str | None
+    model_call: bool
+    traced: bool
+    path_rest: str | None
+
+
 def const_name(operation_id: str) -> str:
     """The module constant holding an `Operation`: createChatCompletion -> _CREATE_CHAT_COMPLETION."""
     return "_" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", operation_id).upper()
@@ -97,6 +113,7 @@ class Operation:
     stream: StreamSpec | None
     fallback: bool
     job: JobSpec | None
+    mock: MockRoute
     params: tuple[Param, ...]
     # Header parameters with a string `default`: sent with it unless the caller sets them.
     headers: tuple[tuple[str, str], ...]
@@ -376,11 +393,37 @@ def _operation(
         stream=stream,
         fallback=fallback,
         job=job,
+        mock=_mock(op_id, path, ext.get("mock")),
         params=params,
         headers=_default_headers(spec, op_id, raw, shared),
         summary=str(raw.get("summary", "")).strip(),
         description=str(raw.get("description", "")).strip(),
     )
+
+
+def _mock(op_id: str, path: str, raw: Any) -> MockRoute:
+    what = f"{op_id}: x-gatewise.mock"
+    if not isinstance(raw, dict) or "scope" not in raw:
+        raise CodegenError(
+            f"{what} must be a mapping with at least `scope` (the key scope the mock gateway "
+            "requires; null for none), e.g. mock: {scope: chat, model_call: true}"
+        )
+    unknown = sorted(set(raw) - _MOCK_KEYS)
+    if unknown:
+        raise CodegenError(f"{what} has unknown keys {unknown}")
+    scope = raw["scope"]
+    if scope is not None and not (isinstance(scope, str) and scope):
+        raise CodegenError(f"{what}.scope must be a scope name or null")
+    flags = {
+        key: raw.get(key, default) for key, default in (("model_call", False), ("traced", True))
+    }
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            raise CodegenError(f"{what}.{key} must be a boolean")
+    path_rest = raw.get("path_rest")
+    if path_rest is not None and not path.endswith("/{" + str(path_rest) + "}"):
+        raise CodegenError(f"{what}.path_rest {path_rest!r} is not the last segment of {path}")
+    return MockRoute(scope, flags["model_call"], flags["traced"], path_rest)
 
 
 def _default_headers(

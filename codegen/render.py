@@ -6,6 +6,7 @@ formatted with the project's ruff config, so writing and `--check` compare the s
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import tempfile
@@ -65,7 +66,7 @@ def generate_files(spec: Spec) -> dict[str, str]:
         "params.py": params_source,
         "client.py": _client(env, api, models),
         "root.py": _root(env, api, models),
-        "request_schemas.py": _request_schemas(env, spec),
+        "request_schemas.py": _request_schemas(env, spec, api),
         "servers.py": _servers(env, spec),
         "resources/__init__.py": _init(
             env, "One module per top-level resource, imported on first use."
@@ -113,11 +114,17 @@ def _init(env: jinja2.Environment, docstring: str) -> str:
     return env.get_template("package_init.py.jinja").render(header=HEADER, docstring=docstring)
 
 
-def _request_schemas(env: jinja2.Environment, spec: Spec) -> str:
+def _request_schemas(env: jinja2.Environment, spec: Spec, api: API) -> str:
     operations, schemas = request_schemas(spec)
+    # The mock's route of each operation (x-gatewise.mock), sorted by operationId.
+    routes = {op.operation_id: dataclasses.asdict(op.mock) for op in api.operations}
+    routes = dict(sorted(routes.items()))
     # repr() of JSON data is a Python literal; ruff formats it like the rest.
     return env.get_template("request_schemas.py.jinja").render(
-        header=HEADER, operations=repr(operations), schemas=repr(schemas)
+        header=HEADER,
+        operations=repr(operations),
+        schemas=repr(schemas),
+        routes=repr(routes),
     )
 
 

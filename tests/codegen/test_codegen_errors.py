@@ -248,3 +248,25 @@ def test_body_field_named_like_a_request_option_fails_naming_it(
     message = generation_error(edited_spec(field))
     assert "createChatCompletion" in message
     assert f"the name {option!r} is reserved; set x-gatewise-name" in message
+
+
+@pytest.mark.parametrize(
+    ("mock", "expected"),
+    [
+        (None, "getInfo: x-gatewise.mock must be a mapping with at least `scope`"),
+        ({"scope": "chat", "auth": True}, "getInfo: x-gatewise.mock has unknown keys ['auth']"),
+        ({"scope": ""}, "getInfo: x-gatewise.mock.scope must be a scope name or null"),
+        ({"scope": None, "traced": "no"}, "getInfo: x-gatewise.mock.traced must be a boolean"),
+        ({"scope": "chat", "path_rest": "id"}, "x-gatewise.mock.path_rest 'id' is not the last"),
+    ],
+)
+def test_a_malformed_mock_route_fails_naming_the_operation(
+    edited_spec: SpecEditor, mock: dict[str, Any] | None, expected: str
+) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        ext = operation(document, "/v1/info", "get")["x-gatewise"]
+        ext.pop("mock")
+        if mock is not None:
+            ext["mock"] = mock
+
+    assert expected in generation_error(edited_spec(edit))

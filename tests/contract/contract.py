@@ -5,10 +5,13 @@ See test_schemathesis.py for what is checked, what is not, and why.
 
 from __future__ import annotations
 
+import json
+
 import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    positive_data_acceptance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -56,8 +59,24 @@ def stream_events_conform(
     assert not problems, "the event stream does not conform:\n" + "\n".join(problems)
 
 
+def served_by_the_mock(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case
+) -> None:
+    """A custom check: the mock serves every operation the spec declares. Its "no such path"
+    404 and its 501 for an operation without a handler are declared statuses or server
+    errors a plain status check would let through (a 404 is declared for unknown ids)."""
+    if response.status_code == 501:
+        raise AssertionError(f"the mock does not serve {case.operation.label}: {response.text}")
+    if response.status_code == 404:
+        error = json.loads(response.content or b"{}").get("error")
+        if isinstance(error, dict) and error.get("code") == "path_not_found":
+            raise AssertionError(f"the mock has no route for {case.operation.label}")
+
+
 JSON_CHECKS = [
+    served_by_the_mock,
     not_a_server_error,
+    positive_data_acceptance,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,

@@ -1,11 +1,13 @@
 """openapi.yaml as an oracle for what schemathesis cannot judge: server-sent event streams.
 
-The spec declares each stream's `text/event-stream` body as `type: string` and describes
-its events in prose: every `data:` line of a chat or text completion stream holds one
-`ChatCompletionChunk` / `CompletionChunk` and the stream ends with `data: [DONE]`; every
-Anthropic event is an `event:` name plus one `AnthropicStreamEvent`, from message_start
-to message_stop. `stream_problems` checks a body against exactly that, validating each
-event with `openapi-schema-validator`'s OAS 3.1 validator against the component schemas.
+The spec declares each stream's `text/event-stream` body as `type: string` (OpenAPI 3.1 has
+no per-event schema) and its events in `x-events` beside it: `data`, the schema of each
+event's JSON data; `terminator`, the data of the last event of a stream that ends well, and
+`error`, the schema of an in-band error that may end it instead (chat and text
+completions); or `named` (each `event:` name is its data's `type`) with the `first` and
+`last` event types and the `error_type` that ends a stream with a failure (Anthropic).
+`stream_problems` checks a body against exactly that, validating each event with
+`openapi-schema-validator`'s OAS 3.1 validator against the spec's schemas.
 """
 
 from __future__ import annotations
@@ -24,13 +26,6 @@ from referencing.jsonschema import DRAFT202012
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 _SPEC_URI = "urn:gatewise:openapi"
 
-# The OpenAI-style streamed operations: path -> the schema of each chunk.
-OPENAI_STREAMS = {
-    "/v1/chat/completions": "ChatCompletionChunk",
-    "/v1/completions": "CompletionChunk",
-}
-ANTHROPIC_STREAM = "/anthropic/v1/messages"
-
 
 @functools.cache
 def load_spec() -> dict[str, Any]:
@@ -39,22 +34,27 @@ def load_spec() -> dict[str, Any]:
 
 
 @functools.cache
-def _validator(schema_name: str) -> Any:
+def _validator(ref: str) -> Any:
     resource = Resource.from_contents(load_spec(), default_specification=DRAFT202012)
     registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
     return OAS31Validator(
-        {"$ref": f"{_SPEC_URI}#/components/schemas/{schema_name}"},
-        registry=registry,
-        format_checker=oas31_format_checker,
+        {"$ref": f"{_SPEC_URI}{ref}"}, registry=registry, format_checker=oas31_format_checker
     )
 
 
-def schema_errors(schema_name: str, instance: Any) -> list[str]:
-    """Why `instance` does not fit components/schemas/<schema_name> (empty when it does)."""
+def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
+    """Why `instance` does not fit `schema`, a `$ref` into the spec (empty when it does)."""
     return [
         f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
-        for error in _validator(schema_name).iter_errors(instance)
+        for error in _validator(schema["$ref"]).iter_errors(instance)
     ]
+
+
+def stream_events(path: str) -> dict[str, Any]:
+    """The `x-events` of the POST `path`'s text/event-stream answer."""
+    content = load_spec()["paths"][path]["post"]["responses"]["200"]["content"]
+    events: dict[str, Any] = content["text/event-stream"]["x-events"]
+    return events
 
 
 @dataclass(frozen=True)
@@ -102,39 +102,41 @@ def stream_problems(path: str, body: bytes) -> list[str]:
     problems = [] if terminated else ["the body does not end with a blank line"]
     if not frames:
         return [*problems, "the stream holds no events"]
-    if path == ANTHROPIC_STREAM:
-        return problems + _anthropic_problems(frames)
-    chunk_schema = OPENAI_STREAMS[path]
+    events = stream_events(path)
+    if events.get("named"):
+        return problems + _named_problems(frames, events)
     *chunks, last = frames
     for index, frame in enumerate(chunks):
         payload = _json(frame, index, problems)
         if isinstance(payload, dict) and "error" in payload:
             problems.append(f"event #{index}: events follow an in-band error")
         elif payload is not None:
-            problems += [f"event #{index}: {e}" for e in schema_errors(chunk_schema, payload)]
-    if last.data == "[DONE]":
+            problems += [f"event #{index}: {e}" for e in schema_errors(events["data"], payload)]
+    if last.data == events["terminator"]:
         return problems
     # Only an in-band error, in the error envelope, may end the stream instead of [DONE].
     payload = _json(last, len(chunks), problems)
     if isinstance(payload, dict) and "error" in payload:
-        return problems + [f"last event: {e}" for e in schema_errors("ErrorEnvelope", payload)]
-    return [*problems, f"the stream ends with {last.data[:80]!r}, not data: [DONE]"]
+        return problems + [f"last event: {e}" for e in schema_errors(events["error"], payload)]
+    terminator = events["terminator"]
+    return [*problems, f"the stream ends with {last.data[:80]!r}, not data: {terminator}"]
 
 
-def _anthropic_problems(frames: list[Frame]) -> list[str]:
+def _named_problems(frames: list[Frame], events: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     types: list[str] = []
     for index, frame in enumerate(frames):
         payload = _json(frame, index, problems)
         if payload is None:
             continue
-        problems += [f"event #{index}: {e}" for e in schema_errors("AnthropicStreamEvent", payload)]
+        problems += [f"event #{index}: {e}" for e in schema_errors(events["data"], payload)]
         kind = payload.get("type") if isinstance(payload, dict) else None
         if frame.event != kind:
             problems.append(f"event #{index}: named {frame.event!r} but its type is {kind!r}")
         types.append(str(kind))
-    if types and types[-1] == "error":
+    if types and types[-1] == events["error_type"]:
         return problems
-    if types[:1] != ["message_start"] or types[-1:] != ["message_stop"]:
-        problems.append(f"the events run {types}, not message_start ... message_stop")
+    first, last = events["first"], events["last"]
+    if types[:1] != [first] or types[-1:] != [last]:
+        problems.append(f"the events run {types}, not {first} ... {last}")
     return problems

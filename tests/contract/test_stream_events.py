@@ -14,10 +14,11 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+import gatewise.types
 from gatewise.testing import MockGateway
 from gatewise.types import AnthropicStreamEvent, ChatCompletionChunk, CompletionChunk
 
-from .spec import parse_sse, stream_problems
+from .spec import load_spec, parse_sse, stream_events, stream_problems
 
 WEATHER_TOOL = {
     "type": "function",
@@ -99,11 +100,13 @@ STREAMS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
 }
 
-SDK_MODELS: dict[str, type[BaseModel]] = {
-    "/v1/chat/completions": ChatCompletionChunk,
-    "/v1/completions": CompletionChunk,
-    "/anthropic/v1/messages": AnthropicStreamEvent,
-}
+
+def sdk_model(path: str) -> type[BaseModel]:
+    """The SDK's model of the events the spec's `x-events` declares for `path`."""
+    model: type[BaseModel] = getattr(
+        gatewise.types, stream_events(path)["data"]["$ref"].removeprefix("#/components/schemas/")
+    )
+    return model
 
 
 @pytest.fixture
@@ -127,10 +130,12 @@ def test_every_streamed_event_fits_the_spec_chunk_schema(http: httpx.Client, nam
 
     assert stream_problems(path, raw) == []
     frames, _ = parse_sse(raw)
-    payloads = [frame.data for frame in frames if frame.data != "[DONE]"]
+    payloads = [
+        frame.data for frame in frames if frame.data != stream_events(path).get("terminator")
+    ]
     assert len(payloads) >= 3
     for data in payloads:
-        SDK_MODELS[path].model_validate_json(data)
+        sdk_model(path).model_validate_json(data)
 
 
 def test_openai_style_streams_end_with_done_after_every_choice_finished(
@@ -185,6 +190,17 @@ def test_an_in_band_stream_error_fits_the_spec_error_schema(
     assert len(frames) == 3
     last = json.loads(frames[-1].data)
     assert last["error"]["message"] == "upstream went away"
+
+
+def test_the_spec_declares_the_events_of_every_stream() -> None:
+    # x-gatewise.stream names the SDK's chunk model; x-events the same schema for outside tools.
+    for path, item in load_spec()["paths"].items():
+        for operation in item.values():
+            chunk = operation.get("x-gatewise", {}).get("stream")
+            if chunk is not None:
+                assert stream_events(path)["data"] == {"$ref": f"#/components/schemas/{chunk}"}
+    models = {sdk_model(path) for path, _ in STREAMS.values()}
+    assert models == {AnthropicStreamEvent, ChatCompletionChunk, CompletionChunk}
 
 
 def test_the_stream_oracle_flags_malformed_chunks_and_a_missing_terminal_event() -> None:

@@ -118,6 +118,17 @@ def test_image_edits_without_an_image_are_rejected(client: httpx.Client) -> None
     assert as_json.status_code == 400
 
 
+def test_an_empty_image_is_refused_as_the_spec_says(client: httpx.Client) -> None:
+    # openapi.yaml: image has minLength 1, so a fuzzer never sends it empty as valid data.
+    empty = {"image": ("a.png", b"", "image/png")}
+    answer = client.post("/v1/images/edits", data={"model": "dall-e-2", "prompt": "x"}, files=empty)
+
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"]["errors"] == [
+        {"loc": ["image"], "msg": "image: the file must hold at least 1 byte(s)"}
+    ]
+
+
 def test_video_jobs_progress_on_each_poll_then_succeed(
     client: httpx.Client, make_client: ClientFactory
 ) -> None:

@@ -10,6 +10,7 @@ client hook in conftest.)
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -17,7 +18,8 @@ import jsonschema
 import pytest
 
 from gatewise._generated.request_schemas import OPERATIONS
-from gatewise.testing import _app
+from gatewise.testing import MockGateway, _app, _keys, _logs
+from gatewise.testing._handlers import HANDLERS
 
 from .conftest import ANTHROPIC_VERSION
 from .spec import SpecChecker
@@ -52,6 +54,21 @@ def test_the_mock_serves_exactly_the_operations_of_the_spec(checker: SpecChecker
     spec_operations = {(method, path) for method, path, _ in _spec_operations(checker).values()}
     served = {(route.method, route.template.replace(":path}", "}")) for route in _app._routes()}
     assert served - {("GET", "/files/{name}")} == spec_operations
+
+
+def test_every_operation_of_the_spec_has_a_handler() -> None:
+    unserved = [route.operation_id for route in _app._routes() if route.handler is None]
+
+    assert unserved == [], "register a handler with @handles(operationId) in gatewise.testing"
+
+
+def test_an_operation_without_a_handler_answers_501(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(HANDLERS, "getInfo")
+    with MockGateway(api_key="sk-test") as gateway:
+        answer = httpx.get(f"{gateway.url}/v1/info", headers={"Authorization": "Bearer sk-test"})
+
+    assert answer.status_code == 501
+    assert "getInfo" in answer.json()["error"]["message"]
 
 
 def test_every_route_checks_requests_against_its_spec_operation(checker: SpecChecker) -> None:
@@ -170,3 +187,19 @@ def test_every_query_parameter_is_checked_against_the_spec(
         for value in _bad_values(checker.resolve(param["schema"])):
             answer = client.request(method, _url(path), params={**needed, name: value})
             assert _problems(answer) == [["query", name]], (op_id, name, value)
+
+
+def _pattern_names(op_id: str, name: str) -> list[str]:
+    """The alternatives of the first group of a query parameter's spec pattern."""
+    (schema,) = [p["schema"] for p in OPERATIONS[op_id]["query"] if p["name"] == name]
+    found = re.search(r"\(([^()]*)\)", schema["pattern"])
+    assert found is not None
+    return found.group(1).split("|")
+
+
+def test_the_spec_patterns_of_restricted_query_parameters_are_what_the_mock_accepts() -> None:
+    # The mock refuses other values, so a schema-valid request must be one it accepts.
+    assert sorted(_pattern_names("keyUsage", "sort")) == sorted(_keys._USAGE_SORTS)
+    dimensions = _pattern_names("logStats", "group_by")
+    assert dimensions[-1] == r"attr\.[a-z0-9_]+"
+    assert dimensions[:-1] == list(_logs._DIMENSIONS)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .resources.embeddings import AsyncEmbeddings, Embeddings
     from .resources.images import AsyncImages, Images
     from .resources.models import AsyncModels, Models
+    from .resources.moderations import AsyncModerations, Moderations
     from .resources.video import AsyncVideo, Video
     from .root import (
         AsyncResourcesWithRawResponse,
@@ -80,6 +81,12 @@ class SyncResources:
         from .resources.models import Models
 
         return Models(self)
+
+    @cached_property
+    def moderations(self) -> Moderations:
+        from .resources.moderations import Moderations
+
+        return Moderations(self)
 
     @cached_property
     def video(self) -> Video:
@@ -191,6 +198,12 @@ class AsyncResources:
         from .resources.models import AsyncModels
 
         return AsyncModels(self)
+
+    @cached_property
+    def moderations(self) -> AsyncModerations:
+        from .resources.moderations import AsyncModerations
+
+        return AsyncModerations(self)
 
     @cached_property
     def video(self) -> AsyncVideo:

@@ -15,7 +15,10 @@ class APIKeyCreateRequest(TypedDict, total=False):
     name: Required[str]
     """A label for the key."""
     scopes: Sequence[
-        Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+        Literal[
+            "chat", "completions", "embeddings", "moderations", "images", "video", "models", "admin"
+        ]
+        | str
     ]
     """What the key may call (default all but admin)."""
     expires_at: str | None
@@ -28,7 +31,10 @@ class APIKeyUpdateRequest(TypedDict, total=False):
     name: str
     """A new label."""
     scopes: Sequence[
-        Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+        Literal[
+            "chat", "completions", "embeddings", "moderations", "images", "video", "models", "admin"
+        ]
+        | str
     ]
     """The new scopes, replacing the old ones."""
     expires_at: str | None
@@ -147,7 +153,7 @@ class ImageEditRequest(TypedDict, total=False):
     model: Required[str]
     """A routed name, a `provider/model` id or a configured alias."""
     image: Required[bytes]
-    """The PNG image to edit."""
+    """The PNG image to edit (not empty)."""
     prompt: Required[str]
     """The edit to make."""
     mask: bytes
@@ -181,6 +187,19 @@ class ImageGenerateRequest(TypedDict, total=False):
     """Style, e.g. `vivid` or `natural`."""
     user: str
     """An end-user id, for abuse monitoring."""
+
+
+ModerationRequestInput: TypeAlias = Sequence[str]
+"""A text or a list of texts to classify."""
+
+
+class ModerationRequest(TypedDict, total=False):
+    """A moderation request."""
+
+    model: Required[str]
+    """A routed name, a `provider/model` id or a configured alias."""
+    input: Required[str | ModerationRequestInput]
+    """A text or a list of texts to classify."""
 
 
 class NamedToolChoiceFunction(TypedDict, total=False):

@@ -6,6 +6,8 @@ operationId: `method`, `path` (template), `body` (None, or `content_type`, `requ
 `schema`, `binary`: the multipart fields that are files), `query`, `path_params` and
 `header` (each `name`, `required`, `schema`). `SCHEMAS`: the components/schemas those
 reach, which their `$ref`s (`#/components/schemas/<name>`) name.
+`MOCK_ROUTES`, by operationId: how the mock serves each operation
+(x-gatewise.mock: `scope`, `model_call`, `traced`, `path_rest`).
 """
 
 from __future__ import annotations
@@ -126,6 +128,19 @@ OPERATIONS: dict[str, dict[str, Any]] = {
         "path_params": [],
         "query": [],
     },
+    "createModeration": {
+        "body": {
+            "binary": [],
+            "content_type": "application/json",
+            "required": True,
+            "schema": {"$ref": "#/components/schemas/ModerationRequest"},
+        },
+        "header": [],
+        "method": "POST",
+        "path": "/v1/moderations",
+        "path_params": [],
+        "query": [],
+    },
     "createVideo": {
         "body": {
             "binary": [],
@@ -216,7 +231,14 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                 "required": False,
                 "schema": {"maximum": 1000, "minimum": 1, "type": "integer"},
             },
-            {"name": "group_by", "required": False, "schema": {"type": "string"}},
+            {
+                "name": "group_by",
+                "required": False,
+                "schema": {
+                    "pattern": "^(provider|model|stage|status_code|key_id|method|path|cache_hit|attr\\.[a-z0-9_]+)(,(provider|model|stage|status_code|key_id|method|path|cache_hit|attr\\.[a-z0-9_]+))*$",
+                    "type": "string",
+                },
+            },
         ],
     },
     "getHealth": {
@@ -248,7 +270,14 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                 "schema": {"maximum": 1000, "minimum": 1, "type": "integer"},
             },
             {"name": "offset", "required": False, "schema": {"minimum": 0, "type": "integer"}},
-            {"name": "sort", "required": False, "schema": {"type": "string"}},
+            {
+                "name": "sort",
+                "required": False,
+                "schema": {
+                    "pattern": "^[+-]?(usage|requests|tokens|cost|cost_usd|last_used|last_used_at|name|created|created_at)$",
+                    "type": "string",
+                },
+            },
             {"name": "active", "required": False, "schema": {"type": "boolean"}},
             {
                 "name": "since",
@@ -340,7 +369,14 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                 "required": False,
                 "schema": {"maximum": 1000, "minimum": 1, "type": "integer"},
             },
-            {"name": "group_by", "required": False, "schema": {"type": "string"}},
+            {
+                "name": "group_by",
+                "required": False,
+                "schema": {
+                    "pattern": "^(provider|model|stage|status_code|key_id|method|path|cache_hit|attr\\.[a-z0-9_]+)(,(provider|model|stage|status_code|key_id|method|path|cache_hit|attr\\.[a-z0-9_]+))*$",
+                    "type": "string",
+                },
+            },
         ],
     },
     "retrieveKey": {
@@ -443,6 +479,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                         "chat",
                         "completions",
                         "embeddings",
+                        "moderations",
                         "images",
                         "video",
                         "models",
@@ -467,6 +504,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                         "chat",
                         "completions",
                         "embeddings",
+                        "moderations",
                         "images",
                         "video",
                         "models",
@@ -705,7 +743,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "ImageEditRequest": {
         "properties": {
-            "image": {"format": "binary", "type": "string"},
+            "image": {"format": "binary", "minLength": 1, "type": "string"},
             "mask": {"format": "binary", "type": "string"},
             "model": {"type": "string"},
             "n": {"maximum": 10, "minimum": 1, "type": "integer"},
@@ -729,6 +767,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "user": {"type": "string"},
         },
         "required": ["model", "prompt"],
+        "type": "object",
+    },
+    "ModerationRequest": {
+        "properties": {
+            "input": {
+                "oneOf": [
+                    {"type": "string"},
+                    {"items": {"type": "string"}, "minItems": 1, "type": "array"},
+                ]
+            },
+            "model": {"type": "string"},
+        },
+        "required": ["model", "input"],
         "type": "object",
     },
     "NamedToolChoice": {
@@ -803,4 +854,73 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "required": ["model", "prompt"],
         "type": "object",
     },
+}
+
+MOCK_ROUTES: dict[str, dict[str, Any]] = {
+    "cancelVideo": {"scope": "video", "model_call": False, "traced": True, "path_rest": None},
+    "configHistory": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "createAnthropicMessage": {
+        "scope": "chat",
+        "model_call": True,
+        "traced": True,
+        "path_rest": None,
+    },
+    "createChatCompletion": {
+        "scope": "chat",
+        "model_call": True,
+        "traced": True,
+        "path_rest": None,
+    },
+    "createCompletion": {
+        "scope": "completions",
+        "model_call": True,
+        "traced": True,
+        "path_rest": None,
+    },
+    "createConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "createEmbedding": {
+        "scope": "embeddings",
+        "model_call": True,
+        "traced": True,
+        "path_rest": None,
+    },
+    "createImage": {"scope": "images", "model_call": True, "traced": True, "path_rest": None},
+    "createKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "createModeration": {
+        "scope": "moderations",
+        "model_call": True,
+        "traced": True,
+        "path_rest": None,
+    },
+    "createVideo": {"scope": "video", "model_call": True, "traced": True, "path_rest": None},
+    "deleteConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "deleteKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "deleteLogs": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "editImage": {"scope": "images", "model_call": True, "traced": True, "path_rest": None},
+    "getConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "getDashboard": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "getGatewayStats": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "getHealth": {"scope": None, "model_call": False, "traced": False, "path_rest": None},
+    "getInfo": {"scope": "models", "model_call": False, "traced": True, "path_rest": None},
+    "keyUsage": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "listKeys": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "listLogs": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "listModels": {"scope": "models", "model_call": False, "traced": True, "path_rest": None},
+    "listPlugins": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "listProviders": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "logStats": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "retrieveKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "retrieveModel": {
+        "scope": "models",
+        "model_call": False,
+        "traced": True,
+        "path_rest": "model_id",
+    },
+    "retrieveVideo": {"scope": "video", "model_call": False, "traced": True, "path_rest": None},
+    "revokeKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "rollbackConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "rotateKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "searchModels": {"scope": "models", "model_call": False, "traced": True, "path_rest": None},
+    "updateConfig": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
+    "updateKey": {"scope": "admin", "model_call": False, "traced": False, "path_rest": None},
 }

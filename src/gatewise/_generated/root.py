@@ -60,6 +60,12 @@ if TYPE_CHECKING:
         ModelsWithRawResponse,
         ModelsWithStreamingResponse,
     )
+    from .resources.moderations import (
+        AsyncModerationsWithRawResponse,
+        AsyncModerationsWithStreamingResponse,
+        ModerationsWithRawResponse,
+        ModerationsWithStreamingResponse,
+    )
     from .resources.video import (
         AsyncVideoWithRawResponse,
         AsyncVideoWithStreamingResponse,
@@ -128,6 +134,12 @@ class SyncResourcesWithRawResponse:
         return ModelsWithRawResponse(self._resource.models)
 
     @cached_property
+    def moderations(self) -> ModerationsWithRawResponse:
+        from .resources.moderations import ModerationsWithRawResponse
+
+        return ModerationsWithRawResponse(self._resource.moderations)
+
+    @cached_property
     def video(self) -> VideoWithRawResponse:
         from .resources.video import VideoWithRawResponse
 
@@ -183,6 +195,12 @@ class AsyncResourcesWithRawResponse:
         from .resources.models import AsyncModelsWithRawResponse
 
         return AsyncModelsWithRawResponse(self._resource.models)
+
+    @cached_property
+    def moderations(self) -> AsyncModerationsWithRawResponse:
+        from .resources.moderations import AsyncModerationsWithRawResponse
+
+        return AsyncModerationsWithRawResponse(self._resource.moderations)
 
     @cached_property
     def video(self) -> AsyncVideoWithRawResponse:
@@ -242,6 +260,12 @@ class SyncResourcesWithStreamingResponse:
         return ModelsWithStreamingResponse(self._resource.models)
 
     @cached_property
+    def moderations(self) -> ModerationsWithStreamingResponse:
+        from .resources.moderations import ModerationsWithStreamingResponse
+
+        return ModerationsWithStreamingResponse(self._resource.moderations)
+
+    @cached_property
     def video(self) -> VideoWithStreamingResponse:
         from .resources.video import VideoWithStreamingResponse
 
@@ -297,6 +321,12 @@ class AsyncResourcesWithStreamingResponse:
         from .resources.models import AsyncModelsWithStreamingResponse
 
         return AsyncModelsWithStreamingResponse(self._resource.models)
+
+    @cached_property
+    def moderations(self) -> AsyncModerationsWithStreamingResponse:
+        from .resources.moderations import AsyncModerationsWithStreamingResponse
+
+        return AsyncModerationsWithStreamingResponse(self._resource.moderations)
 
     @cached_property
     def video(self) -> AsyncVideoWithStreamingResponse:

@@ -16,11 +16,13 @@ from starlette.responses import Response
 from . import _catalogue, _clock
 from ._call import Call
 from ._errors import MockError
+from ._handlers import handles
 from ._openai_api import json_response
 
 _MAX_PAGE = 1000
 
 
+@handles("listKeys")
 async def list_keys(call: Call) -> Response:
     limit = call.query_int("limit", 50)
     offset = call.query_int("offset", 0)
@@ -29,6 +31,7 @@ async def list_keys(call: Call) -> Response:
         return json_response(call.state.keys.page(limit, offset, active))
 
 
+@handles("createKey")
 async def create_key(call: Call) -> Response:
     body: dict[str, Any] = call.body
     with call.state.lock:
@@ -36,6 +39,7 @@ async def create_key(call: Call) -> Response:
         return json_response(record.with_secret(), status=201)
 
 
+@handles("retrieveKey")
 async def retrieve_key(call: Call) -> Response:
     with call.state.lock:
         return json_response(call.state.keys.get(call.params["key_id"]).public())
@@ -53,6 +57,7 @@ def _refuse_own_key(call: Call, action: str) -> None:
         )
 
 
+@handles("updateKey")
 async def update_key(call: Call) -> Response:
     if call.body.get("active") is False:
         _refuse_own_key(call, "deactivating")
@@ -62,6 +67,7 @@ async def update_key(call: Call) -> Response:
         )
 
 
+@handles("deleteKey")
 async def delete_key(call: Call) -> Response:
     _refuse_own_key(call, "deleting")
     with call.state.lock:
@@ -69,6 +75,7 @@ async def delete_key(call: Call) -> Response:
     return Response(status_code=204)
 
 
+@handles("revokeKey")
 async def revoke_key(call: Call) -> Response:
     _refuse_own_key(call, "revoking")
     with call.state.lock:
@@ -76,11 +83,13 @@ async def revoke_key(call: Call) -> Response:
     return Response(status_code=204)
 
 
+@handles("rotateKey")
 async def rotate_key(call: Call) -> Response:
     with call.state.lock:
         return json_response(call.state.keys.rotate(call.params["key_id"]).with_secret())
 
 
+@handles("keyUsage")
 async def key_usage(call: Call) -> Response:
     limit = call.query_int("limit", 50)
     offset = call.query_int("offset", 0)
@@ -91,36 +100,43 @@ async def key_usage(call: Call) -> Response:
         return json_response(call.state.keys.usage_page(limit, offset, sort, active, since))
 
 
+@handles("getConfig")
 async def get_config(call: Call) -> Response:
     with call.state.lock:
         return json_response(call.state.config.current())
 
 
+@handles("createConfig")
 async def create_config(call: Call) -> Response:
     with call.state.lock:
         return json_response(call.state.config.create(call.body["config"]))
 
 
+@handles("updateConfig")
 async def update_config(call: Call) -> Response:
     with call.state.lock:
         return json_response(call.state.config.update(call.body["config"]))
 
 
+@handles("deleteConfig")
 async def delete_config(call: Call) -> Response:
     with call.state.lock:
         return json_response(call.state.config.delete())
 
 
+@handles("configHistory")
 async def config_history(call: Call) -> Response:
     with call.state.lock:
         return json_response({"object": "list", "data": call.state.config.history()})
 
 
+@handles("rollbackConfig")
 async def rollback_config(call: Call) -> Response:
     with call.state.lock:
         return json_response(call.state.config.rollback(int(call.body["version"])))
 
 
+@handles("listLogs")
 async def list_logs(call: Call) -> Response:
     limit = call.query_int("limit", 50)
     offset = call.query_int("offset", 0)
@@ -134,6 +150,8 @@ async def list_logs(call: Call) -> Response:
         return json_response(call.state.logs.page(limit, offset, **filters))
 
 
+# Sociaro's path (GET /gw/stats) serves the same aggregation.
+@handles("logStats", "getGatewayStats")
 async def log_stats(call: Call) -> Response:
     since = call.query_time("since")
     limit = call.query_int("limit", 50)
@@ -146,6 +164,7 @@ async def log_stats(call: Call) -> Response:
         return json_response(call.state.logs.stats(since, limit, group_by))
 
 
+@handles("deleteLogs")
 async def delete_logs(call: Call) -> Response:
     before = call.query_time("before")
     stage = call.query_str("stage")
@@ -153,6 +172,7 @@ async def delete_logs(call: Call) -> Response:
         return json_response({"deleted": call.state.logs.delete(before, stage)})
 
 
+@handles("listProviders")
 async def list_providers(call: Call) -> Response:
     return json_response(
         {
@@ -162,6 +182,7 @@ async def list_providers(call: Call) -> Response:
     )
 
 
+@handles("listPlugins")
 async def list_plugins(call: Call) -> Response:
     with call.state.lock:
         cache_enabled = call.state.config.setting("cache", "enabled") is not False
@@ -177,6 +198,7 @@ async def list_plugins(call: Call) -> Response:
     return json_response({"object": "list", "data": plugins})
 
 
+@handles("getDashboard")
 async def dashboard(call: Call) -> Response:
     state = call.state
     with state.lock:

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from . import _llm, _sse
 from ._call import Call, check_cache, cost
 from ._errors import MockError
+from ._handlers import handles
 from ._openai_api import json_response, sse_response, stream_error
 
 _JSON_PIECE = 12
@@ -194,6 +195,7 @@ def stream_events(message: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]
     return events
 
 
+@handles("createAnthropicMessage")
 async def create_message(call: Call) -> Response:
     body: dict[str, Any] = call.body
     message = build_message(call, body)

@@ -13,7 +13,6 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -22,16 +21,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from . import _admin_api as admin
-from . import _anthropic, _catalogue, _validation
+from .._generated.request_schemas import MOCK_ROUTES, OPERATIONS
+
+# The handler modules register their handlers (by operationId) when imported.
+from . import _admin_api, _anthropic, _catalogue, _openai_api, _validation  # noqa: F401
 from . import _media_api as media
-from . import _openai_api as api
 from ._call import Call, LogInfo, Settings, model_gate
 from ._errors import MockError
 from ._faults import Faults
+from ._handlers import HANDLERS, Handler
 from ._state import RecordedRequest, State
-
-Handler = Callable[[Call], Awaitable[Response]]
 
 logger = logging.getLogger("gatewise.testing")
 
@@ -40,23 +39,27 @@ logger = logging.getLogger("gatewise.testing")
 class Route:
     """One operation: `template` segments in braces are parameters, `{x:path}` takes the rest.
 
-    `operation_id` is the spec operation of the same method and path, whose request schemas
+    `operation_id` is the spec operation served, whose request schemas
     (gatewise._generated.request_schemas) the request is checked against; None off the spec.
+    `handler` None: the spec declares the operation but the mock does not serve it (501).
     """
 
     method: str
     template: str
-    handler: Handler
+    handler: Handler | None
     scope: str | None  # the key scope it needs; None: no key needed
     model_call: bool = False  # logged, counted per key, passes the model gate
     traced: bool = True  # answers carry X-Trace-Id
+    operation_id: str | None = None
     segments: tuple[str, ...] = field(init=False, default=())
-    operation_id: str | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "segments", tuple(self.template.strip("/").split("/")))
-        spec_path = self.template.replace(":path}", "}")
-        object.__setattr__(self, "operation_id", _validation.operation_id(self.method, spec_path))
+
+    @property
+    def precedence(self) -> tuple[int, ...]:
+        """Literal segments before parameters: /v1/models/search wins over /v1/models/{id}."""
+        return tuple(2 if s.endswith(":path}") else int(s.startswith("{")) for s in self.segments)
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
         params: dict[str, str] = {}
@@ -78,55 +81,29 @@ class Route:
         return params if len(parts) == len(self.segments) else None
 
 
+def _spec_route(operation_id: str, mock: dict[str, Any]) -> Route:
+    operation = OPERATIONS[operation_id]
+    template = str(operation["path"])
+    if mock["path_rest"] is not None:
+        rest = "{" + str(mock["path_rest"]) + "}"
+        template = template.removesuffix(rest) + rest[:-1] + ":path}"
+    return Route(
+        operation["method"],
+        template,
+        HANDLERS.get(operation_id),
+        mock["scope"],
+        model_call=mock["model_call"],
+        traced=mock["traced"],
+        operation_id=operation_id,
+    )
+
+
 def _routes() -> list[Route]:
-    gateway = [
-        Route("POST", "/v1/chat/completions", api.chat_completions, "chat", model_call=True),
-        Route("POST", "/v1/completions", api.completions, "completions", model_call=True),
-        Route("POST", "/v1/embeddings", api.embeddings, "embeddings", model_call=True),
-        Route("POST", "/v1/images/generations", media.generate_image, "images", model_call=True),
-        # Multipart: the handler checks the upload against the spec (_validation.check_form).
-        Route("POST", "/v1/images/edits", media.edit_image, "images", model_call=True),
-        Route("POST", "/v1/videos", media.submit_video, "video", model_call=True),
-        Route("GET", "/v1/videos/{task_id}", media.retrieve_video, "video"),
-        Route("POST", "/v1/videos/{task_id}/cancel", media.cancel_video, "video"),
-        # /v1/models/search must win over /v1/models/{model_id}: routes match in order.
-        Route("GET", "/v1/models", api.list_models, "models"),
-        Route("GET", "/v1/models/search", api.search_models, "models"),
-        Route("GET", "/v1/models/{model_id:path}", api.retrieve_model, "models"),
-        Route("GET", "/v1/info", api.info, "models"),
-        Route("POST", "/anthropic/v1/messages", _anthropic.create_message, "chat", model_call=True),
-        Route("GET", "/health", api.health, None, traced=False),
-        Route("GET", "/files/{name}", media.serve_file, None, traced=False),
-    ]
-    a = admin
-    administration = [
-        ("GET", "/v1/admin/keys", a.list_keys),
-        ("POST", "/v1/admin/keys", a.create_key),
-        ("GET", "/v1/admin/keys/usage", a.key_usage),
-        ("GET", "/v1/admin/keys/{key_id}", a.retrieve_key),
-        ("PATCH", "/v1/admin/keys/{key_id}", a.update_key),
-        ("DELETE", "/v1/admin/keys/{key_id}", a.delete_key),
-        ("POST", "/v1/admin/keys/{key_id}/revoke", a.revoke_key),
-        ("POST", "/v1/admin/keys/{key_id}/rotate", a.rotate_key),
-        ("GET", "/v1/admin/config", a.get_config),
-        ("POST", "/v1/admin/config", a.create_config),
-        ("PATCH", "/v1/admin/config", a.update_config),
-        ("DELETE", "/v1/admin/config", a.delete_config),
-        ("GET", "/v1/admin/config/history", a.config_history),
-        ("POST", "/v1/admin/config/rollback", a.rollback_config),
-        ("GET", "/v1/admin/logs", a.list_logs),
-        ("DELETE", "/v1/admin/logs", a.delete_logs),
-        ("GET", "/v1/admin/logs/stats", a.log_stats),
-        ("GET", "/v1/admin/providers", a.list_providers),
-        ("GET", "/v1/admin/plugins", a.list_plugins),
-        ("GET", "/v1/admin/dashboard", a.dashboard),
-        # Sociaro's path for the same aggregation ("tags show up as dimensions").
-        ("GET", "/gw/stats", a.log_stats),
-    ]
-    return gateway + [
-        Route(method, path, handler, "admin", traced=False)
-        for method, path, handler in administration
-    ]
+    """The spec's operations (x-gatewise.mock), and the files images point at (off the spec)."""
+    routes = [_spec_route(op_id, mock) for op_id, mock in MOCK_ROUTES.items()]
+    routes.append(Route("GET", "/files/{name}", media.serve_file, None, traced=False))
+    # Sorted by template, so a template's methods are neighbours (one 405 lists them all).
+    return sorted(routes, key=lambda route: (route.precedence, route.template))
 
 
 def _split_raw_path(scope: Scope) -> list[str]:
@@ -238,7 +215,7 @@ class MockApp:
                         f"{request.method} is not allowed on {request.url.path}.",
                         headers={"Allow": ", ".join(sorted(set(allowed)))},
                     )
-                raise MockError(404, f"No such path: {request.url.path}.", code="not_found")
+                raise MockError(404, f"No such path: {request.url.path}.", code="path_not_found")
             response = await self._run(route, call, json_error)
         except MockError as err:
             call.log.error = err.message
@@ -306,6 +283,12 @@ class MockApp:
             # A multipart handler passes the gate itself, after checking the upload.
             if route.model_call and _validation.json_body(route.operation_id) is not None:
                 await model_gate(call, call.body["model"])
+        if route.handler is None:
+            raise MockError(
+                501,
+                f"The mock gateway does not serve {route.operation_id} yet.",
+                code="not_implemented",
+            )
         call.log.stage = "provider"
         return await route.handler(call)
 

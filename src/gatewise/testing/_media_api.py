@@ -18,6 +18,7 @@ from . import _media, _validation
 from ._call import Call, cost, model_gate
 from ._errors import MockError
 from ._faults import retry_headers
+from ._handlers import handles
 from ._openai_api import json_response
 
 _MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -52,6 +53,7 @@ def _images(call: Call, body: dict[str, Any], seed_text: str, revised: str) -> R
     )
 
 
+@handles("createImage")
 async def generate_image(call: Call) -> Response:
     body: dict[str, Any] = call.body
     call.log.prompt_tokens = len(body["prompt"].split())
@@ -59,6 +61,7 @@ async def generate_image(call: Call) -> Response:
     return _images(call, body, seed, body["prompt"])
 
 
+@handles("editImage")
 async def edit_image(call: Call) -> Response:
     content_type = call.request.headers.get("content-type", "")
     boundary = _media.boundary_of(content_type)
@@ -83,8 +86,6 @@ async def edit_image(call: Call) -> Response:
     if problems:
         raise MockError(422, _validation.summary(problems), details={"errors": problems})
     image = files["image"].data
-    if not image:
-        raise MockError(400, "image: the uploaded file is empty.", code="empty_file")
     await model_gate(call, fields["model"])
     call.log.stage = "provider"
     mask = files.get("mask")
@@ -94,6 +95,7 @@ async def edit_image(call: Call) -> Response:
     return _images(call, fields, seed, revised)
 
 
+@handles("createVideo")
 async def submit_video(call: Call) -> Response:
     body: dict[str, Any] = call.body
     seconds = int(body.get("seconds", 5))
@@ -118,6 +120,7 @@ def _video_headers(call: Call, task: dict[str, Any]) -> dict[str, str]:
     return retry_headers(retry_after)
 
 
+@handles("retrieveVideo")
 async def retrieve_video(call: Call) -> Response:
     with call.state.lock:
         job = call.state.videos.get(call.params["task_id"])
@@ -126,6 +129,7 @@ async def retrieve_video(call: Call) -> Response:
     return json_response(task, headers=_video_headers(call, task))
 
 
+@handles("cancelVideo")
 async def cancel_video(call: Call) -> Response:
     with call.state.lock:
         task = call.state.videos.cancel(call.params["task_id"]).public()

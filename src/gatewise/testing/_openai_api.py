@@ -17,6 +17,7 @@ from . import _catalogue, _llm, _sse
 from ._call import Call, check_cache, usage
 from ._errors import MockError
 from ._faults import FaultRule
+from ._handlers import handles
 
 _FINGERPRINT = "fp_gatewise_mock"
 _ARGUMENT_PIECE = 8
@@ -70,6 +71,7 @@ def _templated(body: Mapping[str, Any]) -> list[dict[str, Any]]:
     return messages
 
 
+@handles("createChatCompletion")
 async def chat_completions(call: Call) -> Response:
     body: dict[str, Any] = call.body
     n = _count_n(body)
@@ -173,6 +175,7 @@ async def chat_completions(call: Call) -> Response:
     return sse_response(call, frames, [_sse.DONE_FRAME], error)
 
 
+@handles("createCompletion")
 async def completions(call: Call) -> Response:
     body: dict[str, Any] = call.body
     n = _count_n(body)
@@ -232,6 +235,7 @@ async def completions(call: Call) -> Response:
     return sse_response(call, frames, [_sse.DONE_FRAME], error)
 
 
+@handles("createEmbedding")
 async def embeddings(call: Call) -> Response:
     body: dict[str, Any] = call.body
     raw = body["input"]
@@ -258,6 +262,39 @@ async def embeddings(call: Call) -> Response:
     )
 
 
+# The words that flag a moderation input, per category: deterministic and easy to script.
+_FLAGGED_WORDS = {
+    "harassment": ("idiot", "loser"),
+    "hate": ("hateful",),
+    "self-harm": ("self-harm",),
+    "sexual": ("explicit",),
+    "violence": ("hurt", "kill", "attack"),
+}
+
+
+@handles("createModeration")
+async def create_moderation(call: Call) -> Response:
+    body: dict[str, Any] = call.body
+    texts: list[str] = [body["input"]] if isinstance(body["input"], str) else body["input"]
+    results = []
+    for text in texts:
+        words = set(text.lower().replace(".", " ").replace(",", " ").split())
+        categories = {name: bool(words & set(flags)) for name, flags in _FLAGGED_WORDS.items()}
+        scores = {name: 0.97 if flagged else 0.01 for name, flagged in categories.items()}
+        results.append(
+            {
+                "flagged": any(categories.values()),
+                "categories": categories,
+                "category_scores": scores,
+            }
+        )
+    usage(call, sum(_llm.count_tokens(text) for text in texts), 0)
+    return json_response(
+        {"id": f"modr-{call.request_id[4:16]}", "model": body["model"], "results": results}
+    )
+
+
+@handles("listModels")
 async def list_models(call: Call) -> Response:
     provider = call.query_str("provider")
     capability = call.query_str("capability")
@@ -270,6 +307,7 @@ async def list_models(call: Call) -> Response:
     return json_response({"object": "list", "data": data})
 
 
+@handles("searchModels")
 async def search_models(call: Call) -> Response:
     needle = (call.query_str("q") or "").lower()  # required by the spec, checked before
     data = [
@@ -280,6 +318,7 @@ async def search_models(call: Call) -> Response:
     return json_response({"object": "list", "data": data})
 
 
+@handles("retrieveModel")
 async def retrieve_model(call: Call) -> Response:
     model_id = call.params["model_id"]
     spec = _catalogue.find(model_id)
@@ -288,6 +327,7 @@ async def retrieve_model(call: Call) -> Response:
     return json_response(spec.info())
 
 
+@handles("getInfo")
 async def info(call: Call) -> Response:
     with call.state.lock:
         uptime = call.state.uptime()
@@ -301,6 +341,7 @@ async def info(call: Call) -> Response:
     )
 
 
+@handles("getHealth")
 async def health(call: Call) -> Response:
     with call.state.lock:
         uptime = call.state.uptime()

@@ -37,6 +37,7 @@ KEYWORDS = frozenset(
         "maxItems",
         "maximum",
         "minItems",
+        "minLength",
         "minimum",
         "oneOf",
         "pattern",
@@ -56,20 +57,10 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "null": (type(None),),
 }
 
-# The operation each (method, path template) of the spec is.
-_BY_ROUTE: dict[tuple[str, str], str] = {
-    (operation["method"], operation["path"]): op_id for op_id, operation in OPERATIONS.items()
-}
-
 # The scopes a key may have: the spec's enum (APIKeyCreateRequest.scopes).
 SCOPES: tuple[str, ...] = tuple(
     SCHEMAS["APIKeyCreateRequest"]["properties"]["scopes"]["items"]["enum"]
 )
-
-
-def operation_id(method: str, path: str) -> str | None:
-    """The operationId of `method` on the spec's path template `path`, if the spec has it."""
-    return _BY_ROUTE.get((method, path))
 
 
 def json_body(op_id: str) -> Schema | None:
@@ -150,7 +141,11 @@ def _options(value: Any, options: Sequence[Schema], loc: Loc) -> list[Problem]:
 def _own_keywords(value: Any, schema: Schema, loc: Loc) -> list[Problem]:
     if schema.get("format") == "binary":
         # A multipart file: check_form passes its content as bytes.
-        return [] if isinstance(value, (bytes, bytearray)) else [_problem(loc, "expected a file")]
+        if not isinstance(value, (bytes, bytearray)):
+            return [_problem(loc, "expected a file")]
+        if len(value) < schema.get("minLength", 0):
+            return [_problem(loc, f"the file must hold at least {schema['minLength']} byte(s)")]
+        return []
     names = _type_names(schema)
     if names and not any(_is_type(value, name) for name in names):
         return [_problem(loc, f"expected {' or '.join(names)}")]
@@ -166,6 +161,8 @@ def _own_keywords(value: Any, schema: Schema, loc: Loc) -> list[Problem]:
             bounds = [f">= {low}"] if low is not None else []
             bounds += [f"<= {high}"] if high is not None else []
             problems.append(_problem(loc, f"must be {' and '.join(bounds)}"))
+    if isinstance(value, str) and len(value) < schema.get("minLength", 0):
+        problems.append(_problem(loc, f"must be at least {schema['minLength']} character(s)"))
     if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
         problems.append(_problem(loc, f"must match {schema['pattern']}"))
     if (

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from .embeddings import Embedding, EmbeddingResponse, EmbeddingUsage
     from .images import ImageData, ImagesResponse
     from .models import ModelInfo, ModelList
+    from .moderations import ModerationResponse, ModerationResult
     from .other import (
         AnthropicErrorResponse,
         AnthropicMessageParam,
@@ -78,6 +79,8 @@ if TYPE_CHECKING:
         FunctionDefinition,
         ImageEditRequest,
         ImageGenerateRequest,
+        ModerationRequest,
+        ModerationRequestInput,
         NamedToolChoice,
         NamedToolChoiceFunction,
         ResponseFormat,
@@ -158,6 +161,10 @@ __all__ = [
     "LogStatsGroup",
     "ModelInfo",
     "ModelList",
+    "ModerationRequest",
+    "ModerationRequestInput",
+    "ModerationResponse",
+    "ModerationResult",
     "NamedToolChoice",
     "NamedToolChoiceFunction",
     "PluginInfo",
@@ -243,6 +250,10 @@ _MODULES = {
     "LogStatsGroup": "shared",
     "ModelInfo": "models",
     "ModelList": "models",
+    "ModerationRequest": "other",
+    "ModerationRequestInput": "other",
+    "ModerationResponse": "moderations",
+    "ModerationResult": "moderations",
     "NamedToolChoice": "other",
     "NamedToolChoiceFunction": "other",
     "PluginInfo": "admin",

@@ -19,7 +19,10 @@ class APIKey(GatewiseModel):
     prefix: str
     """The first characters of the secret, to recognise it."""
     scopes: list[
-        Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+        Literal[
+            "chat", "completions", "embeddings", "moderations", "images", "video", "models", "admin"
+        ]
+        | str
     ]
     """What the key may call; `admin` implies all."""
     active: bool

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, RootModel
 
 from gatewise._models import GatewiseModel
 
@@ -122,6 +122,20 @@ class CompletionRequest(GatewiseModel):
     stream_options: StreamOptions | None = None
 
 
+class ModerationRequestInput(RootModel[list[str]]):
+    root: list[str] = Field(..., min_length=1)
+    """A text or a list of texts to classify."""
+
+
+class ModerationRequest(GatewiseModel):
+    """A moderation request."""
+
+    model: str
+    """A routed name, a `provider/model` id or a configured alias."""
+    input: str | ModerationRequestInput
+    """A text or a list of texts to classify."""
+
+
 class EmbeddingRequest(GatewiseModel):
     """An embeddings request."""
 
@@ -163,8 +177,8 @@ class ImageEditRequest(GatewiseModel):
 
     model: str
     """A routed name, a `provider/model` id or a configured alias."""
-    image: bytes
-    """The PNG image to edit."""
+    image: bytes = Field(..., min_length=1)
+    """The PNG image to edit (not empty)."""
     prompt: str
     """The edit to make."""
     mask: bytes | None = None
@@ -234,7 +248,17 @@ class APIKeyCreateRequest(GatewiseModel):
     """A label for the key."""
     scopes: (
         list[
-            Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+            Literal[
+                "chat",
+                "completions",
+                "embeddings",
+                "moderations",
+                "images",
+                "video",
+                "models",
+                "admin",
+            ]
+            | str
         ]
         | None
     ) = None
@@ -250,7 +274,17 @@ class APIKeyUpdateRequest(GatewiseModel):
     """A new label."""
     scopes: (
         list[
-            Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+            Literal[
+                "chat",
+                "completions",
+                "embeddings",
+                "moderations",
+                "images",
+                "video",
+                "models",
+                "admin",
+            ]
+            | str
         ]
         | None
     ) = None

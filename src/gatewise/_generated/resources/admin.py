@@ -468,7 +468,17 @@ class AdminKeys(SyncAPIResource):
         *,
         name: str,
         scopes: Sequence[
-            Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+            Literal[
+                "chat",
+                "completions",
+                "embeddings",
+                "moderations",
+                "images",
+                "video",
+                "models",
+                "admin",
+            ]
+            | str
         ]
         | None = None,
         expires_at: str | None = None,
@@ -589,7 +599,17 @@ class AdminKeys(SyncAPIResource):
         *,
         name: str | None = None,
         scopes: Sequence[
-            Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+            Literal[
+                "chat",
+                "completions",
+                "embeddings",
+                "moderations",
+                "images",
+                "video",
+                "models",
+                "admin",
+            ]
+            | str
         ]
         | None = None,
         expires_at: str | None = None,
@@ -693,7 +713,17 @@ class AsyncAdminKeys(AsyncAPIResource):
         *,
         name: str,
         scopes: Sequence[
-            Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+            Literal[
+                "chat",
+                "completions",
+                "embeddings",
+                "moderations",
+                "images",
+                "video",
+                "models",
+                "admin",
+            ]
+            | str
         ]
         | None = None,
         expires_at: str | None = None,
@@ -814,7 +844,17 @@ class AsyncAdminKeys(AsyncAPIResource):
         *,
         name: str | None = None,
         scopes: Sequence[
-            Literal["chat", "completions", "embeddings", "images", "video", "models", "admin"] | str
+            Literal[
+                "chat",
+                "completions",
+                "embeddings",
+                "moderations",
+                "images",
+                "video",
+                "models",
+                "admin",
+            ]
+            | str
         ]
         | None = None,
         expires_at: str | None = None,

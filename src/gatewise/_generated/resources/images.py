@@ -78,7 +78,7 @@ class Images(SyncAPIResource):
 
         Args:
             model: A routed name, a `provider/model` id or a configured alias.
-            image: The PNG image to edit.
+            image: The PNG image to edit (not empty).
             prompt: The edit to make.
             mask: A PNG whose transparent pixels mark where to edit.
             n: Number of images.
@@ -190,7 +190,7 @@ class AsyncImages(AsyncAPIResource):
 
         Args:
             model: A routed name, a `provider/model` id or a configured alias.
-            image: The PNG image to edit.
+            image: The PNG image to edit (not empty).
             prompt: The edit to make.
             mask: A PNG whose transparent pixels mark where to edit.
             n: Number of images.
