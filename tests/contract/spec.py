@@ -5,24 +5,17 @@ its events in prose: every `data:` line of a chat or text completion stream hold
 `ChatCompletionChunk` / `CompletionChunk` and the stream ends with `data: [DONE]`; every
 Anthropic event is an `event:` name plus one `AnthropicStreamEvent`, from message_start
 to message_stop. `stream_problems` checks a body against exactly that, validating each
-event with `openapi-schema-validator`'s OAS 3.1 validator against the component schemas.
+event against the component schemas (tests/openapi.py).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
-from openapi_schema_validator import OAS31Validator, oas31_format_checker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
-
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
-_SPEC_URI = "urn:gatewise:openapi"
+from tests.openapi import component
+from tests.openapi import schema_errors as _errors
 
 # The OpenAI-style streamed operations: path -> the schema of each chunk.
 OPENAI_STREAMS = {
@@ -32,29 +25,9 @@ OPENAI_STREAMS = {
 ANTHROPIC_STREAM = "/anthropic/v1/messages"
 
 
-@functools.cache
-def load_spec() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    return loaded
-
-
-@functools.cache
-def _validator(schema_name: str) -> Any:
-    resource = Resource.from_contents(load_spec(), default_specification=DRAFT202012)
-    registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
-    return OAS31Validator(
-        {"$ref": f"{_SPEC_URI}#/components/schemas/{schema_name}"},
-        registry=registry,
-        format_checker=oas31_format_checker,
-    )
-
-
 def schema_errors(schema_name: str, instance: Any) -> list[str]:
     """Why `instance` does not fit components/schemas/<schema_name> (empty when it does)."""
-    return [
-        f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
-        for error in _validator(schema_name).iter_errors(instance)
-    ]
+    return _errors(component(schema_name), instance)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from gatewise.testing import MockGateway
+from tests.openapi import load_spec
 
 from .contract import ADMIN_HEADERS, ADMIN_KEY, JSON_CHECKS, STREAM_CHECKS, is_event_stream, schema
-from .spec import load_spec
 
 KEY = "<key_id>"
 TASK = "<task_id>"

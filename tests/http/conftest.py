@@ -12,10 +12,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from gatewise import AsyncGatewise, Gatewise, RetryConfig
+from gatewise import AsyncGatewise, Gatewise
+from tests.support import RETRY_TWICE
 
 API_KEY = "sk-test-secret-key-0123456789"
-FAST_RETRY = RetryConfig(max_retries=2, initial_delay=0.001, max_delay=0.01, jitter=0.0)
 
 
 @dataclass
@@ -101,11 +101,11 @@ def server(httpserver: HTTPServer) -> Iterator[RecordingServer]:
 
 @pytest.fixture
 def client(server: RecordingServer) -> Iterator[Gatewise]:
-    with Gatewise(api_key=API_KEY, base_url=server.url, retry=FAST_RETRY) as c:
+    with Gatewise(api_key=API_KEY, base_url=server.url, retry=RETRY_TWICE) as c:
         yield c
 
 
 @pytest.fixture
 async def aclient(server: RecordingServer) -> AsyncIterator[AsyncGatewise]:
-    async with AsyncGatewise(api_key=API_KEY, base_url=server.url, retry=FAST_RETRY) as c:
+    async with AsyncGatewise(api_key=API_KEY, base_url=server.url, retry=RETRY_TWICE) as c:
         yield c

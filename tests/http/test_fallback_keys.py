@@ -7,10 +7,10 @@ from typing import Any
 
 from gatewise import AsyncGatewise, Gatewise, RetryConfig
 from tests import answers
+from tests.support import MESSAGES
 
 from .conftest import API_KEY, RecordingServer
 
-MESSAGES = [{"role": "user", "content": "hi"}]
 DOWN = {"error": {"message": "upstream down", "type": "server_error"}}
 ONE_RETRY = RetryConfig(max_retries=1, initial_delay=0.0, jitter=0.0)
 CHAIN = {"best": ["openai/gpt-4o", "openai/gpt-4o-mini", "mistral/mistral-large"]}

@@ -17,11 +17,11 @@ import gatewise
 from gatewise import AsyncGatewise, Gatewise, RetryConfig
 from gatewise._resource import SyncAPIResource
 from tests import answers
-from tests.contract.spec import load_spec
+from tests.openapi import load_spec
+from tests.support import MESSAGES
 
 from .conftest import API_KEY, RecordingServer
 
-MESSAGES = [{"role": "user", "content": "hi"}]
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 

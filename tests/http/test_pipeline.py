@@ -17,10 +17,10 @@ import pytest
 import gatewise
 from gatewise import AsyncGatewise, Gatewise, RetryConfig
 from tests import answers
+from tests.support import MESSAGES
 
 from .conftest import API_KEY, RecordingServer
 
-MESSAGES = [{"role": "user", "content": "hi"}]
 ERROR = {"error": {"message": "upstream down", "type": "server_error", "code": "provider_down"}}
 
 

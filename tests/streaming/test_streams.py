@@ -13,8 +13,7 @@ import pytest
 import gatewise
 from gatewise import AsyncGatewise, Gatewise
 from tests.rawserver import Script, scripted_server
-
-MESSAGES: Any = [{"role": "user", "content": "hi"}]
+from tests.support import MESSAGES
 
 
 def chunk(
