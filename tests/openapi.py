@@ -49,7 +49,8 @@ def schema_errors(schema: Mapping[str, Any], instance: Any) -> list[str]:
 @functools.cache
 def _registry() -> Registry[Any]:
     resource = Resource.from_contents(load_spec(), default_specification=DRAFT202012)
-    return Registry().with_resource(_SPEC_URI, resource)
+    registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
+    return registry
 
 
 @functools.cache
