@@ -305,16 +305,21 @@ async def test_stream_stalling_after_headers_before_content_falls_back(
 # -------------------------------------------------------------------- cooldown
 # A cooldown far longer than any test (skipping) or one the test waits out (expiry): no
 # assertion depends on how fast two calls follow each other.
+async def _fail_over_from_gpt_4o(gw: MockGateway, client: Any) -> None:
+    """One call in which gpt-4o fails (retried once) and gpt-4o-mini answers; then the
+    gateway's record is cleared for what follows."""
+    gw.faults.add(CHAT, status=503, times=2)
+    await create(client, model="smart")
+    assert called(gw) == ["openai/gpt-4o", "openai/gpt-4o", "openai/gpt-4o-mini"]
+    gw.requests.clear()
+
+
 async def test_cooldown_skips_a_failed_model_in_later_calls(
     gw: MockGateway, make_client: ClientFactory
 ) -> None:
     client = make_client(models=SMART, fallback_cooldown=600.0)
-    gw.faults.add(CHAT, status=503, times=2)
+    await _fail_over_from_gpt_4o(gw, client)
 
-    await create(client, model="smart")
-    assert called(gw) == ["openai/gpt-4o", "openai/gpt-4o", "openai/gpt-4o-mini"]
-
-    gw.requests.clear()
     cooled = await create(client, model="smart")
     assert called(gw) == ["openai/gpt-4o-mini"]  # gpt-4o is cooling down: not even tried
     assert cooled.model == "openai/gpt-4o-mini"
@@ -324,13 +329,9 @@ async def test_a_model_is_tried_again_once_its_cooldown_expires(
     gw: MockGateway, make_client: ClientFactory
 ) -> None:
     client = make_client(models=SMART, fallback_cooldown=0.3)
-    gw.faults.add(CHAT, status=503, times=2)
-
-    await create(client, model="smart")
-    assert called(gw) == ["openai/gpt-4o", "openai/gpt-4o", "openai/gpt-4o-mini"]
+    await _fail_over_from_gpt_4o(gw, client)
 
     await asyncio.sleep(0.4)  # the cooldown began before that call returned
-    gw.requests.clear()
     back = await create(client, model="smart")
     assert called(gw) == ["openai/gpt-4o"]
     assert back.model == "openai/gpt-4o"
