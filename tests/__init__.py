@@ -1,5 +1,6 @@
-"""The test suite; SPEC_PATH is the hand-written spec at the repository root."""
+"""The test suite; ROOT is the repository, SPEC_PATH its hand-written spec."""
 
 from pathlib import Path
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_PATH = ROOT / "openapi.yaml"

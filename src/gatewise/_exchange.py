@@ -165,6 +165,9 @@ class BodyReader:
 
 
 def exchange(client: HttpClient, request: httpx.Request, plan: Exchange) -> httpx.Response:
+    # The head is bounded per read, not by the deadline: httpcore takes a read's timeout from
+    # the request, and httpx 0.28's HTTPTransport has no public way to give its pool a
+    # network backend that would shorten each read to the time left.
     response = client.send(request, stream=True, follow_redirects=False)
     while plan.redirects(response):
         response.close()

@@ -17,7 +17,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from .spec import SPEC_PATH, stream_problems
+from tests import SPEC_PATH
+
+from .spec import stream_problems
 
 ADMIN_KEY = "gw-contract-admin"
 MAX_EXAMPLES = 20

@@ -19,8 +19,7 @@ import httpx
 
 from gatewise._generated.request_schemas import OPERATIONS
 from gatewise.testing import MockGateway
-
-from .spec import load_spec
+from tests.openapi import load_spec
 
 _METHODS = ("get", "put", "post", "patch", "delete")
 

@@ -6,48 +6,16 @@ event's JSON data; `terminator`, the data of the last event of a stream that end
 `error`, the schema of an in-band error that may end it instead (chat and text
 completions); or `named` (each `event:` name is its data's `type`) with the `first` and
 `last` event types and the `error_type` that ends a stream with a failure (Anthropic).
-`stream_problems` checks a body against exactly that, validating each event with
-`openapi-schema-validator`'s OAS 3.1 validator against the spec's schemas.
+`stream_problems` checks a body against exactly that, validating each event against the spec's schemas (tests/openapi.py).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
-from openapi_schema_validator import OAS31Validator, oas31_format_checker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
-
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
-_SPEC_URI = "urn:gatewise:openapi"
-
-
-@functools.cache
-def load_spec() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    return loaded
-
-
-@functools.cache
-def _validator(ref: str) -> Any:
-    resource = Resource.from_contents(load_spec(), default_specification=DRAFT202012)
-    registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
-    return OAS31Validator(
-        {"$ref": f"{_SPEC_URI}{ref}"}, registry=registry, format_checker=oas31_format_checker
-    )
-
-
-def schema_errors(schema: dict[str, Any], instance: Any) -> list[str]:
-    """Why `instance` does not fit `schema`, a `$ref` into the spec (empty when it does)."""
-    return [
-        f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
-        for error in _validator(schema["$ref"]).iter_errors(instance)
-    ]
+from tests.openapi import load_spec, schema_errors
 
 
 def stream_events(path: str) -> dict[str, Any]:

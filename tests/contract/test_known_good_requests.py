@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from gatewise.testing import MockGateway
+from tests.openapi import load_spec
 
 from .contract import ADMIN_HEADERS, ADMIN_KEY, JSON_CHECKS, STREAM_CHECKS, is_event_stream, schema
 from .examples import RequestExample, example_gateway, missing_examples, request_examples
-from .spec import load_spec
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from `@pytest.mark.mock_gateway(...)`.
 
 Every test that takes `client` or `make_client` runs twice, with `Gatewise` and with
 `AsyncGatewise`; the test body is written once:
-`await maybe(client.models.list())` awaits what the async client returns and passes the
+`await resolve(client.models.list())` awaits what the async client returns and passes the
 sync client's answers through, and `await items(...)` / `await first(...)` read sync and
 async iterators alike.
 """

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from gatewise import AsyncGatewise, Gatewise
 from gatewise.testing import MockGateway
+from tests.support import resolve
 
 Client = Gatewise | AsyncGatewise
-
-
-async def maybe(value: Any) -> Any:
-    """The value, awaited first when it is awaitable (what the async client returns)."""
-    if inspect.isawaitable(value):
-        return await value
-    return value
 
 
 async def items(iterable: Any) -> list[Any]:
@@ -53,7 +46,7 @@ class ClientFactory:
 
     async def close_all(self) -> None:
         for client in self._made:
-            await maybe(client.close())
+            await resolve(client.close())
 
 
 def chat_message(text: str) -> list[dict[str, str]]:

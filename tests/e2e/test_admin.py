@@ -10,12 +10,13 @@ import pytest
 from gatewise import AuthenticationError, BadRequestError, Page, PermissionDeniedError
 from gatewise.testing import MockGateway
 from gatewise.types import APIKey, CreatedAPIKey
+from tests.support import resolve
 
-from .helpers import ClientFactory, chat_message, items, maybe
+from .helpers import ClientFactory, chat_message, items
 
 
 async def chat(client: Any, text: str = "hello", **options: Any) -> Any:
-    return await maybe(
+    return await resolve(
         client.chat.completions.create(
             model="openai/gpt-4o", messages=chat_message(text), **options
         )
@@ -25,14 +26,14 @@ async def chat(client: Any, text: str = "hello", **options: Any) -> Any:
 async def test_a_key_authenticates_until_rotated_and_its_new_secret_until_revoked(
     client: Any, make_client: ClientFactory
 ) -> None:
-    created = await maybe(client.admin.keys.create(name="backend", scopes=["chat"]))
+    created = await resolve(client.admin.keys.create(name="backend", scopes=["chat"]))
 
     assert isinstance(created, CreatedAPIKey)
     assert (created.name, created.scopes, created.active) == ("backend", ["chat"], True)
     assert created.key.startswith(created.prefix)
     assert (await chat(make_client(api_key=created.key), "as backend")).content == "as backend"
 
-    rotated = await maybe(client.admin.keys.rotate(created.id))
+    rotated = await resolve(client.admin.keys.rotate(created.id))
 
     assert rotated.id == created.id
     assert rotated.key != created.key
@@ -41,34 +42,34 @@ async def test_a_key_authenticates_until_rotated_and_its_new_secret_until_revoke
     assert old_secret.value.status_code == 401
     assert (await chat(make_client(api_key=rotated.key), "rotated")).content == "rotated"
 
-    await maybe(client.admin.keys.revoke(created.id))
+    await resolve(client.admin.keys.revoke(created.id))
 
     with pytest.raises(AuthenticationError) as revoked:
         await chat(make_client(api_key=rotated.key))
     assert revoked.value.code == "key_revoked"
-    assert (await maybe(client.admin.keys.retrieve(created.id))).active is False
+    assert (await resolve(client.admin.keys.retrieve(created.id))).active is False
 
 
 async def test_revoking_the_key_a_client_holds_is_refused_at_once_not_retried(
     client: Any, gateway: MockGateway
 ) -> None:
     with pytest.raises(BadRequestError) as refused:
-        await maybe(client.admin.keys.revoke("key_admin"))
+        await resolve(client.admin.keys.revoke("key_admin"))
 
     assert refused.value.code == "key_in_use"
     assert len(gateway.requests.to("/v1/admin/keys/key_admin/revoke")) == 1
-    assert (await maybe(client.admin.keys.retrieve("key_admin"))).active is True
+    assert (await resolve(client.admin.keys.retrieve("key_admin"))).active is True
 
 
 async def test_a_key_without_the_chat_scope_is_denied_chat_but_not_embeddings(
     client: Any, make_client: ClientFactory
 ) -> None:
-    created = await maybe(client.admin.keys.create(name="embedder", scopes=["embeddings"]))
+    created = await resolve(client.admin.keys.create(name="embedder", scopes=["embeddings"]))
     embedder = make_client(api_key=created.key)
 
     with pytest.raises(PermissionDeniedError) as denied:
         await chat(embedder)
-    vectors = await maybe(
+    vectors = await resolve(
         embedder.embeddings.create(model="openai/text-embedding-3-small", input="ok")
     )
 
@@ -80,11 +81,11 @@ async def test_a_key_without_the_chat_scope_is_denied_chat_but_not_embeddings(
 async def test_a_key_updated_to_inactive_stops_authenticating(
     client: Any, make_client: ClientFactory
 ) -> None:
-    created = await maybe(client.admin.keys.create(name="temp"))
+    created = await resolve(client.admin.keys.create(name="temp"))
     user = make_client(api_key=created.key)
     await chat(user)
 
-    updated = await maybe(client.admin.keys.update(created.id, name="paused", active=False))
+    updated = await resolve(client.admin.keys.update(created.id, name="paused", active=False))
 
     assert isinstance(updated, APIKey)
     assert (updated.name, updated.active) == ("paused", False)
@@ -95,11 +96,11 @@ async def test_a_key_updated_to_inactive_stops_authenticating(
 
 
 async def test_keys_list_is_a_page_and_a_deleted_key_is_gone(client: Any) -> None:
-    created = [await maybe(client.admin.keys.create(name=f"k{n}")) for n in range(3)]
+    created = [await resolve(client.admin.keys.create(name=f"k{n}")) for n in range(3)]
 
-    page = await maybe(client.admin.keys.list(limit=2))
+    page = await resolve(client.admin.keys.list(limit=2))
     everything = await items(client.admin.keys.iter(limit=2))
-    await maybe(client.admin.keys.delete(created[0].id))
+    await resolve(client.admin.keys.delete(created[0].id))
     remaining = await items(client.admin.keys.iter())
 
     assert isinstance(page, Page)
@@ -112,10 +113,10 @@ async def test_keys_list_is_a_page_and_a_deleted_key_is_gone(client: Any) -> Non
 
 
 async def test_keys_list_puts_the_newest_key_first(client: Any) -> None:
-    older = await maybe(client.admin.keys.create(name="older"))
-    newer = await maybe(client.admin.keys.create(name="newer"))
+    older = await resolve(client.admin.keys.create(name="older"))
+    newer = await resolve(client.admin.keys.create(name="newer"))
 
-    page = await maybe(client.admin.keys.list(limit=2))
+    page = await resolve(client.admin.keys.list(limit=2))
 
     assert [key.id for key in page] == [newer.id, older.id]
 
@@ -123,13 +124,13 @@ async def test_keys_list_puts_the_newest_key_first(client: Any) -> None:
 async def test_key_usage_counts_each_keys_requests_tokens_and_cost(
     client: Any, make_client: ClientFactory
 ) -> None:
-    busy = await maybe(client.admin.keys.create(name="busy"))
-    idle = await maybe(client.admin.keys.create(name="idle"))
+    busy = await resolve(client.admin.keys.create(name="busy"))
+    idle = await resolve(client.admin.keys.create(name="idle"))
     busy_client = make_client(api_key=busy.key)
     for text in ("one", "two words", "three more words"):
         await chat(busy_client, text)
 
-    page = await maybe(client.admin.keys.usage(sort="requests", limit=1))
+    page = await resolve(client.admin.keys.usage(sort="requests", limit=1))
     every_row = await items(client.admin.keys.iter_usage(limit=1))
 
     assert isinstance(page, Page)
@@ -147,19 +148,19 @@ async def test_key_usage_counts_each_keys_requests_tokens_and_cost(
 async def test_config_create_replaces_update_deep_merges_and_rollback_restores(
     client: Any,
 ) -> None:
-    initial = await maybe(client.admin.config.get())
+    initial = await resolve(client.admin.config.get())
 
-    created = await maybe(
+    created = await resolve(
         client.admin.config.create(config={"routing": {"strategy": "cost", "retries": 2}})
     )
-    updated = await maybe(
+    updated = await resolve(
         client.admin.config.update(
             config={"routing": {"strategy": "latency"}, "cache": {"enabled": False}}
         )
     )
-    rolled_back = await maybe(client.admin.config.rollback(version=initial.version))
-    history = await maybe(client.admin.config.history())
-    deleted = await maybe(client.admin.config.delete())
+    rolled_back = await resolve(client.admin.config.rollback(version=initial.version))
+    history = await resolve(client.admin.config.history())
+    deleted = await resolve(client.admin.config.delete())
 
     assert isinstance(history, list)
     assert initial.version == 1
@@ -179,15 +180,15 @@ async def test_config_create_replaces_update_deep_merges_and_rollback_restores(
     ]
     assert history[2].config == updated.config
     assert (deleted.version, deleted.config) == (5, {})
-    assert (await maybe(client.admin.config.get())).version == 5
+    assert (await resolve(client.admin.config.get())).version == 5
 
 
 async def test_a_config_update_changes_what_the_gateway_does(client: Any) -> None:
-    await maybe(client.admin.config.update(config={"cache": {"enabled": False}}))
+    await resolve(client.admin.config.update(config={"cache": {"enabled": False}}))
     await chat(client, "uncached")
     second = await chat(client, "uncached")
 
-    plugins = {plugin.name: plugin for plugin in await maybe(client.admin.plugins.list())}
+    plugins = {plugin.name: plugin for plugin in await resolve(client.admin.plugins.list())}
 
     assert second.usage.cache_hit is False
     assert plugins["cache"].enabled is False
@@ -201,8 +202,8 @@ async def test_log_stats_group_by_the_attribution_tags_clients_send(
     await chat(client, "per-call team", attribution={"team": "ads"})
     await chat(client, "extra tag", attribution={"cost_center": "cc-1"})
 
-    by_team = await maybe(client.admin.logs.stats(group_by="attr.team"))
-    by_cost_center = await maybe(client.admin.logs.stats(group_by="attr.cost_center"))
+    by_team = await resolve(client.admin.logs.stats(group_by="attr.team"))
+    by_cost_center = await resolve(client.admin.logs.stats(group_by="attr.cost_center"))
 
     assert by_team.total_requests == 3
     assert by_team.group_by == ["attr.team"]
@@ -224,9 +225,9 @@ async def test_logs_list_pages_newest_first_and_iter_follows_every_page(
 ) -> None:
     for n in range(5):
         await chat(client, f"call {n}")
-    await maybe(client.embeddings.create(model="openai/text-embedding-3-small", input="x"))
+    await resolve(client.embeddings.create(model="openai/text-embedding-3-small", input="x"))
 
-    page = await maybe(client.admin.logs.list(limit=2))
+    page = await resolve(client.admin.logs.list(limit=2))
     gateway.requests.clear()
     everything = await items(client.admin.logs.iter(limit=2, provider="openai"))
 
@@ -247,25 +248,25 @@ async def test_logs_delete_removes_entries_and_list_filters_by_stage(client: Any
     await chat(client, "same")
     await chat(client, "same")  # a cache hit, logged at stage "cache"
 
-    cached = await maybe(client.admin.logs.list(stage="cache"))
-    deleted = await maybe(client.admin.logs.delete(stage="cache"))
-    left = await maybe(client.admin.logs.list())
-    deleted_rest = await maybe(client.admin.logs.delete())
+    cached = await resolve(client.admin.logs.list(stage="cache"))
+    deleted = await resolve(client.admin.logs.delete(stage="cache"))
+    left = await resolve(client.admin.logs.list())
+    deleted_rest = await resolve(client.admin.logs.delete())
 
     assert [entry.cache_hit for entry in cached] == [True]
     assert deleted.deleted == 1
     assert [entry.stage for entry in left] == ["provider"]
     assert deleted_rest.deleted == 1
-    assert len(await maybe(client.admin.logs.list())) == 0
+    assert len(await resolve(client.admin.logs.list())) == 0
 
 
 async def test_providers_plugins_and_dashboard_describe_the_gateway(client: Any) -> None:
     await chat(client)
-    await maybe(client.admin.keys.create(name="extra"))
+    await resolve(client.admin.keys.create(name="extra"))
 
-    providers = await maybe(client.admin.providers.list())
-    plugins = await maybe(client.admin.plugins.list())
-    dashboard = await maybe(client.admin.dashboard())
+    providers = await resolve(client.admin.providers.list())
+    plugins = await resolve(client.admin.plugins.list())
+    dashboard = await resolve(client.admin.dashboard())
 
     by_name = {provider.name: provider for provider in providers}
     assert {"openai", "anthropic", "byteplus"} <= set(by_name)

@@ -21,8 +21,9 @@ from gatewise import (
     RetryConfig,
 )
 from gatewise.testing import MockGateway
+from tests.support import resolve
 
-from .helpers import ClientFactory, chat_message, maybe
+from .helpers import ClientFactory, chat_message
 
 NO_RETRY = RetryConfig(max_retries=0)
 
@@ -57,7 +58,7 @@ async def test_results_come_in_input_order_and_failures_lose_nothing(
         chat("anthropic/claude-3-5-sonnet-20241022", "five"),  # translated to Messages
     ]
     progress: list[tuple[int, int | None]] = []
-    results = await maybe(
+    results = await resolve(
         client.batch(
             client.chat.completions.create,
             requests,
@@ -135,7 +136,7 @@ async def test_a_429_retry_after_pauses_the_other_items_too(
     requests = [chat("openai/gpt-4o", retry=NO_RETRY), chat("openai/gpt-4o"), chat("openai/gpt-4o")]
     started = time.monotonic()
     done_at: list[float] = []
-    results = await maybe(
+    results = await resolve(
         client.batch(
             client.chat.completions.create,
             requests,
@@ -225,7 +226,7 @@ async def test_bad_batch_arguments_are_refused_before_anything_runs(
         client.iter_batch(client.chat.completions.create, chat("openai/gpt-4o"))
     with pytest.raises(TypeError, match="operation must be callable"):
         client.iter_batch("chat.completions.create", [])
-    assert await maybe(client.batch(client.embeddings.create, [])) == []
+    assert await resolve(client.batch(client.embeddings.create, [])) == []
 
 
 def test_a_system_exit_inside_one_call_ends_the_sync_batch_instead_of_hanging(

@@ -9,13 +9,14 @@ import pytest
 from gatewise import AuthenticationError, NotFoundError
 from gatewise.testing import MockGateway
 from gatewise.types import HealthStatus, ModelInfo, ServerInfo
+from tests.support import resolve
 
-from .helpers import ClientFactory, chat_message, maybe
+from .helpers import ClientFactory, chat_message
 
 
 async def test_models_list_filters_by_provider_and_capability(client: Any) -> None:
-    everything = await maybe(client.models.list())
-    openai_chat = await maybe(client.models.list(provider="openai", capability="chat"))
+    everything = await resolve(client.models.list())
+    openai_chat = await resolve(client.models.list(provider="openai", capability="chat"))
 
     assert isinstance(everything, list)
     assert all(isinstance(model, ModelInfo) for model in everything)
@@ -31,9 +32,9 @@ async def test_models_list_filters_by_provider_and_capability(client: Any) -> No
 async def test_a_model_with_a_slash_in_its_id_is_retrieved_by_get_and_retrieve(
     client: Any,
 ) -> None:
-    retrieved = await maybe(client.models.retrieve("openai/gpt-4o"))
-    got = await maybe(client.models.get("openai/gpt-4o"))
-    raw = await maybe(client.models.with_raw_response.retrieve("openai/gpt-4o"))
+    retrieved = await resolve(client.models.retrieve("openai/gpt-4o"))
+    got = await resolve(client.models.get("openai/gpt-4o"))
+    raw = await resolve(client.models.with_raw_response.retrieve("openai/gpt-4o"))
 
     assert retrieved == got
     assert retrieved.id == "openai/gpt-4o"
@@ -43,7 +44,7 @@ async def test_a_model_with_a_slash_in_its_id_is_retrieved_by_get_and_retrieve(
 
 
 async def test_a_plain_model_name_is_retrieved_too(client: Any) -> None:
-    model = await maybe(client.models.get("Llama-2-7b-chat-hf"))
+    model = await resolve(client.models.get("Llama-2-7b-chat-hf"))
 
     assert model.id == "meta-llama/Llama-2-7b-chat-hf"
     assert (model.parameters, model.format, model.owned_by) == ("7B", "safetensors", "inferneo")
@@ -51,15 +52,15 @@ async def test_a_plain_model_name_is_retrieved_too(client: Any) -> None:
 
 async def test_an_unknown_model_is_not_found(client: Any) -> None:
     with pytest.raises(NotFoundError) as error:
-        await maybe(client.models.retrieve("openai/gpt-5-turbo"))
+        await resolve(client.models.retrieve("openai/gpt-5-turbo"))
 
     assert error.value.status_code == 404
     assert error.value.code == "model_not_found"
 
 
 async def test_models_search_finds_models_by_part_of_their_id(client: Any) -> None:
-    found = await maybe(client.models.search("claude"))
-    nothing = await maybe(client.models.search("no-such-model"))
+    found = await resolve(client.models.search("claude"))
+    nothing = await resolve(client.models.search("no-such-model"))
 
     assert {model.id for model in found} == {
         "anthropic/claude-3-5-sonnet-20241022",
@@ -69,13 +70,13 @@ async def test_models_search_finds_models_by_part_of_their_id(client: Any) -> No
 
 
 async def test_models_search_matches_the_owner_too(client: Any) -> None:
-    found = await maybe(client.models.search("inferneo"))
+    found = await resolve(client.models.search("inferneo"))
 
     assert [model.id for model in found] == ["meta-llama/Llama-2-7b-chat-hf"]
 
 
 async def test_info_describes_the_running_gateway(client: Any) -> None:
-    info = await maybe(client.info())
+    info = await resolve(client.info())
 
     assert isinstance(info, ServerInfo)
     assert info.version.startswith("gatewise-mock/")
@@ -91,14 +92,14 @@ async def test_health_needs_no_key_but_other_calls_do(
         monkeypatch.delenv(variable, raising=False)
     keyless = make_client(api_key=None)
 
-    health = await maybe(keyless.admin.health())
+    health = await resolve(keyless.admin.health())
 
     assert isinstance(health, HealthStatus)
     assert health.status == "ok"
     assert health.providers["openai"] == "ok"
     assert "authorization" not in gateway.requests.last.headers
     with pytest.raises(AuthenticationError) as error:
-        await maybe(
+        await resolve(
             keyless.chat.completions.create(model="openai/gpt-4o", messages=chat_message("hi"))
         )
     assert error.value.code == "missing_api_key"

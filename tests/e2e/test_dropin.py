@@ -10,8 +10,9 @@ import pytest
 from gatewise import APIConnectionError, AsyncGatewise, Gatewise
 from gatewise.testing import MockGateway
 from tests.rawserver import Script, scripted_server
+from tests.support import resolve
 
-from .helpers import ClientFactory, chat_message, items, maybe
+from .helpers import ClientFactory, chat_message, items
 
 
 def client_class(make_client: ClientFactory) -> Any:
@@ -19,7 +20,7 @@ def client_class(make_client: ClientFactory) -> Any:
 
 
 async def chat(client: Any, **arguments: Any) -> Any:
-    return await maybe(
+    return await resolve(
         client.chat.completions.create(
             model="openai/gpt-4o", messages=chat_message("hi"), **arguments
         )
@@ -33,7 +34,7 @@ async def test_base_url_is_the_one_positional_argument(
     try:
         assert (await chat(client)).content == "hi"
     finally:
-        await maybe(client.close())
+        await resolve(client.close())
     with pytest.raises(TypeError):
         client_class(make_client)(gateway.url, gateway.api_key)
 
@@ -71,7 +72,7 @@ async def test_openai_base_url_is_the_last_environment_fallback(
         monkeypatch.setenv("GATEWISE_BASE_URL", "http://127.0.0.1:1")
         assert client_class(make_client)().base_url == "http://127.0.0.1:1"
     finally:
-        await maybe(client.close())
+        await resolve(client.close())
 
 
 async def test_backend_specific_keywords_reach_the_body(client: Any, gateway: MockGateway) -> None:
@@ -79,7 +80,7 @@ async def test_backend_specific_keywords_reach_the_body(client: Any, gateway: Mo
     assert gateway.requests.last.json["repetition_penalty"] == 1.1
     assert gateway.requests.last.json["best_of"] == 3  # extra_body wins
 
-    await maybe(client.completions.create(model="openai/gpt-4o", prompt="x", best_of=2))
+    await resolve(client.completions.create(model="openai/gpt-4o", prompt="x", best_of=2))
     assert gateway.requests.last.json["best_of"] == 2
 
 
@@ -90,14 +91,14 @@ async def test_a_keyword_close_to_a_known_name_is_a_typo(client: Any, gateway: M
     with pytest.raises(TypeError, match="did you mean 'timeout'"):
         await chat(client, timout=3)
     with pytest.raises(TypeError, match="no request body"):
-        await maybe(client.models.list(best_of=2))
+        await resolve(client.models.list(best_of=2))
     assert len(gateway.requests) == before
 
 
 async def test_answers_read_by_key_as_well_as_by_attribute(client: Any) -> None:
-    health = await maybe(client.admin.health())
-    providers = await maybe(client.admin.providers.list())
-    model = await maybe(client.models.retrieve("meta-llama/Llama-2-7b-chat-hf"))
+    health = await resolve(client.admin.health())
+    providers = await resolve(client.admin.providers.list())
+    model = await resolve(client.models.retrieve("meta-llama/Llama-2-7b-chat-hf"))
 
     assert health["status"] == health.status
     assert health.get("no-such-field", "absent") == "absent"
@@ -144,7 +145,7 @@ async def test_anthropic_models_go_to_anthropic_base_url(
     client = make_client(
         base_url="http://127.0.0.1:1", anthropic_base_url=f"{gateway.url}/anthropic"
     )
-    answer = await maybe(
+    answer = await resolve(
         client.chat.completions.create(
             model="anthropic/claude-3-5-sonnet-20241022", messages=chat_message("hi")
         )
@@ -163,7 +164,7 @@ async def test_anthropic_models_go_to_anthropic_base_url(
 async def test_the_default_anthropic_base_url_is_the_gateways_passthrough(
     client: Any, gateway: MockGateway
 ) -> None:
-    await maybe(
+    await resolve(
         client.chat.completions.create(
             model="anthropic/claude-3-5-sonnet-20241022", messages=chat_message("hi")
         )
@@ -176,7 +177,7 @@ async def test_stats_groups_the_logged_calls_by_attribution_tag(client: Any) -> 
     await chat(client, attribution={"feature": "search"})
     await chat(client, attribution={"feature": "summary"})
 
-    stats = await maybe(client.stats(group_by="attr.feature", since="2000-01-01T00:00:00Z"))
+    stats = await resolve(client.stats(group_by="attr.feature", since="2000-01-01T00:00:00Z"))
 
     counts = {group.key["attr.feature"]: group.requests for group in stats.groups}
     assert counts == {"search": 2, "summary": 1}
@@ -195,7 +196,7 @@ async def test_a_completion_chunk_without_text_parses(make_client: ClientFactory
     )
     with scripted_server(script) as server:
         client = make_client(base_url=server.url)
-        stream = await maybe(client.completions.create(model="m", prompt="x", stream=True))
+        stream = await resolve(client.completions.create(model="m", prompt="x", stream=True))
         chunks = await items(stream)
 
     assert [c.choices[0].text for c in chunks] == ["Hi", None]
@@ -205,7 +206,7 @@ async def test_a_completion_chunk_without_text_parses(make_client: ClientFactory
 async def test_backend_specific_keywords_reach_a_multipart_body(
     client: Any, gateway: MockGateway
 ) -> None:
-    await maybe(
+    await resolve(
         client.images.edit(
             model="openai/dall-e-2", image=b"\x89PNG\r\n\x1a\n" + bytes(24), prompt="x", guidance=7
         )
@@ -218,7 +219,7 @@ async def test_with_options_moves_anthropic_models(
 ) -> None:
     moved = make_client().with_options(anthropic_base_url="http://127.0.0.1:1")
     with pytest.raises(APIConnectionError):
-        await maybe(
+        await resolve(
             moved.with_options(max_retries=0).chat.completions.create(
                 model="anthropic/claude-3-5-sonnet-20241022", messages=chat_message("hi")
             )

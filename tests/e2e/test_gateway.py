@@ -10,8 +10,9 @@ import pytest
 from gatewise import AsyncStream, Stream, StreamClosedError
 from gatewise.testing import MockGateway
 from gatewise.types import ChatCompletion, ChatCompletionChunk, Completion
+from tests.support import resolve
 
-from .helpers import chat_message, first, items, maybe
+from .helpers import chat_message, first, items
 
 GPT_4O_PRICES = (2.5e-6, 1e-5)  # USD per prompt / completion token, as the mock's catalogue
 
@@ -19,7 +20,7 @@ GPT_4O_PRICES = (2.5e-6, 1e-5)  # USD per prompt / completion token, as the mock
 async def test_chat_answers_with_content_usage_cost_provider_trace_and_latency(
     client: Any,
 ) -> None:
-    answer = await maybe(
+    answer = await resolve(
         client.chat.completions.create(
             model="openai/gpt-4o", messages=chat_message("Say hello to gatewise")
         )
@@ -46,8 +47,8 @@ async def test_a_repeated_identical_chat_request_is_a_free_cache_hit(client: Any
             model="openai/gpt-4o-mini", messages=chat_message("Cache me if you can")
         )
 
-    fresh = await maybe(ask())
-    repeated = await maybe(ask())
+    fresh = await resolve(ask())
+    repeated = await resolve(ask())
 
     assert fresh.usage.cache_hit is False
     assert fresh.usage.cost_usd > 0
@@ -58,7 +59,7 @@ async def test_a_repeated_identical_chat_request_is_a_free_cache_hit(client: Any
 
 
 async def test_a_chat_stream_yields_the_text_deltas_of_the_answer(client: Any) -> None:
-    stream = await maybe(
+    stream = await resolve(
         client.chat.completions.create(
             model="openai/gpt-4o-mini",
             messages=chat_message("Stream these words one by one"),
@@ -68,14 +69,14 @@ async def test_a_chat_stream_yields_the_text_deltas_of_the_answer(client: Any) -
     try:
         texts = await items(stream.text_stream)
     finally:
-        await maybe(stream.close())
+        await resolve(stream.close())
 
     assert isinstance(stream, (AsyncStream, Stream))
     assert texts == ["Stream", " these", " words", " one", " by", " one"]
 
 
 async def test_a_chat_stream_iterates_typed_chunks(client: Any) -> None:
-    stream = await maybe(
+    stream = await resolve(
         client.chat.completions.create(
             model="openai/gpt-4o", messages=chat_message("two words"), stream=True
         )
@@ -90,7 +91,7 @@ async def test_a_chat_stream_iterates_typed_chunks(client: Any) -> None:
 
 
 async def test_a_collected_chat_stream_is_the_whole_completion_with_usage(client: Any) -> None:
-    stream = await maybe(
+    stream = await resolve(
         client.chat.completions.create(
             model="openai/gpt-4o",
             messages=chat_message("Collect this answer"),
@@ -98,7 +99,7 @@ async def test_a_collected_chat_stream_is_the_whole_completion_with_usage(client
             stream_options={"include_usage": True},
         )
     )
-    collected = await maybe(stream.collect())
+    collected = await resolve(stream.collect())
 
     assert isinstance(collected, ChatCompletion)
     assert collected.content == "Collect this answer"
@@ -115,7 +116,7 @@ async def test_a_collected_stream_assembles_tool_calls(client: Any) -> None:
             "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
         },
     }
-    stream = await maybe(
+    stream = await resolve(
         client.chat.completions.create(
             model="openai/gpt-4o",
             messages=chat_message("Weather in Paris?"),
@@ -123,7 +124,7 @@ async def test_a_collected_stream_assembles_tool_calls(client: Any) -> None:
             stream=True,
         )
     )
-    collected = await maybe(stream.collect())
+    collected = await resolve(stream.collect())
 
     (call,) = collected.choices[0].message.tool_calls
     assert call.function.name == "get_weather"
@@ -134,7 +135,7 @@ async def test_a_collected_stream_assembles_tool_calls(client: Any) -> None:
 async def test_closing_a_chat_stream_early_stops_it_and_frees_the_connection(
     client: Any,
 ) -> None:
-    stream = await maybe(
+    stream = await resolve(
         client.chat.completions.create(
             model="openai/gpt-4o",
             messages=chat_message(" ".join(f"word{n}" for n in range(200))),
@@ -142,13 +143,13 @@ async def test_closing_a_chat_stream_early_stops_it_and_frees_the_connection(
         )
     )
     head = await first(stream)
-    await maybe(stream.close())
+    await resolve(stream.close())
 
     assert head.choices[0].delta.role == "assistant"
     with pytest.raises(StreamClosedError):
         await items(stream)
     # The client is still usable: the closed stream gave its connection back.
-    after = await maybe(
+    after = await resolve(
         client.chat.completions.create(model="openai/gpt-4o", messages=chat_message("still here"))
     )
     assert after.content == "still here"
@@ -157,7 +158,7 @@ async def test_closing_a_chat_stream_early_stops_it_and_frees_the_connection(
 async def test_a_chat_with_an_anthropic_model_comes_back_as_a_chat_completion(
     client: Any, gateway: MockGateway
 ) -> None:
-    answer = await maybe(
+    answer = await resolve(
         client.chat.completions.create(
             model="anthropic/claude-3-5-sonnet-20241022",
             messages=[
@@ -176,10 +177,10 @@ async def test_a_chat_with_an_anthropic_model_comes_back_as_a_chat_completion(
 
 
 async def test_a_text_completion_answers_and_streams_the_same_text(client: Any) -> None:
-    answer = await maybe(
+    answer = await resolve(
         client.completions.create(model="openai/gpt-3.5-turbo-instruct", prompt="The future is")
     )
-    stream = await maybe(
+    stream = await resolve(
         client.completions.create(
             model="openai/gpt-3.5-turbo-instruct", prompt="The future is", stream=True
         )
@@ -196,19 +197,19 @@ async def test_a_text_completion_answers_and_streams_the_same_text(client: Any) 
 
 
 async def test_a_collected_completion_stream_is_a_completion(client: Any) -> None:
-    stream = await maybe(
+    stream = await resolve(
         client.completions.create(
             model="meta-llama/Llama-2-7b-chat-hf", prompt="Count my words", stream=True
         )
     )
-    collected = await maybe(stream.collect())
+    collected = await resolve(stream.collect())
 
     assert isinstance(collected, Completion)
     assert collected.choices[0].text == "The prompt has 3 words."
 
 
 async def test_embeddings_come_back_as_unit_vectors_one_per_input(client: Any) -> None:
-    answer = await maybe(
+    answer = await resolve(
         client.embeddings.create(model="openai/text-embedding-3-small", input=["a", "b"])
     )
 
@@ -232,8 +233,8 @@ async def test_base64_embeddings_reach_the_caller_as_the_same_floats(
             encoding_format=encoding_format,
         )
 
-    as_floats = await maybe(embed("float"))
-    from_base64 = await maybe(embed("base64"))
+    as_floats = await resolve(embed("float"))
+    from_base64 = await resolve(embed("base64"))
 
     assert gateway.requests.last.json["encoding_format"] == "base64"
     vector = from_base64.data[0].embedding

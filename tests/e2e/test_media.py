@@ -14,8 +14,7 @@ import pytest
 from gatewise import AsyncJobFailed, AsyncJobTimeout
 from gatewise.testing import MockGateway
 from gatewise.types import ImagesResponse, VideoTask
-
-from .helpers import maybe
+from tests.support import resolve
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FAST_POLL = 0.02
@@ -35,7 +34,7 @@ def a_png(seed: int = 0) -> bytes:
 
 
 async def test_generated_b64_json_images_decode_to_pngs(client: Any) -> None:
-    answer = await maybe(
+    answer = await resolve(
         client.images.generate(
             model="openai/dall-e-3",
             prompt="A red fox",
@@ -61,7 +60,7 @@ async def test_generated_b64_json_images_decode_to_pngs(client: Any) -> None:
 async def test_a_generated_image_url_is_fetchable_from_the_gateway(
     client: Any, gateway: MockGateway
 ) -> None:
-    answer = await maybe(
+    answer = await resolve(
         client.images.generate(model="openai/dall-e-2", prompt="A blue whale", size="256x256")
     )
     url = answer.data[0].url
@@ -106,7 +105,7 @@ async def test_images_edit_uploads_the_image_as_multipart(
 ) -> None:
     image = make_image(tmp_path)
 
-    answer = await maybe(
+    answer = await resolve(
         client.images.edit(
             model="openai/dall-e-2",
             image=image,
@@ -129,7 +128,7 @@ async def test_images_edit_sends_an_open_file_and_a_mask(client: Any, tmp_path: 
     path = tmp_path / "photo.png"
     path.write_bytes(a_png())
     with path.open("rb") as image:
-        answer = await maybe(
+        answer = await resolve(
             client.images.edit(
                 model="openai/dall-e-2",
                 image=image,
@@ -148,33 +147,33 @@ async def test_images_edit_sends_an_open_file_and_a_mask(client: Any, tmp_path: 
 async def test_a_submitted_video_job_reports_status_and_waits_for_its_url(
     client: Any, gateway: MockGateway
 ) -> None:
-    job = await maybe(
+    job = await resolve(
         client.video.submit(model="byteplus/seedance", prompt="Cherry blossoms", seconds=5)
     )
 
     assert job.task_id.startswith("video_")
-    assert await maybe(job.status()) in ("queued", "running")
-    result = await maybe(job.wait(timeout=10, poll_interval=FAST_POLL))
+    assert await resolve(job.status()) in ("queued", "running")
+    result = await resolve(job.wait(timeout=10, poll_interval=FAST_POLL))
 
     assert isinstance(result, VideoTask)
     assert result.status == "succeeded"
     assert result.progress == 100
     assert result.url == f"{gateway.url}/files/{job.task_id}.mp4"
     assert httpx.get(result.url).content[4:8] == b"ftyp"
-    fetched = await maybe(client.video.retrieve(job.task_id))
+    fetched = await resolve(client.video.retrieve(job.task_id))
     assert (fetched.task_id, fetched.status, fetched.seconds) == (job.task_id, "succeeded", 5)
 
 
 @pytest.mark.mock_gateway(video_seconds=0.3)
 async def test_a_cancelled_video_job_ends_cancelled_and_waiting_fails(client: Any) -> None:
-    job = await maybe(client.video.submit(model="byteplus/seedance", prompt="Never mind"))
+    job = await resolve(client.video.submit(model="byteplus/seedance", prompt="Never mind"))
 
-    cancelled = await maybe(job.cancel())
+    cancelled = await resolve(job.cancel())
 
     assert cancelled.status == "cancelled"
-    assert await maybe(job.status()) == "cancelled"
+    assert await resolve(job.status()) == "cancelled"
     with pytest.raises(AsyncJobFailed) as failure:
-        await maybe(job.wait(timeout=10, poll_interval=FAST_POLL))
+        await resolve(job.wait(timeout=10, poll_interval=FAST_POLL))
     assert failure.value.job.status == "cancelled"
 
 
@@ -182,7 +181,7 @@ async def test_a_cancelled_video_job_ends_cancelled_and_waiting_fails(client: An
 async def test_video_generate_reports_progress_until_done(client: Any) -> None:
     seen: list[tuple[str, int | None]] = []
 
-    result = await maybe(
+    result = await resolve(
         client.video.generate(
             model="byteplus/seedance",
             prompt="A paper boat",
@@ -207,7 +206,7 @@ async def test_video_generate_reports_progress_until_done(client: Any) -> None:
 @pytest.mark.mock_gateway(video_seconds=0.3)
 async def test_a_failing_video_job_raises_async_job_failed_with_the_error(client: Any) -> None:
     with pytest.raises(AsyncJobFailed) as failure:
-        await maybe(
+        await resolve(
             client.video.generate(
                 model="mock/video-fail", prompt="x", poll_interval=FAST_POLL, wait_timeout=10
             )
@@ -219,10 +218,10 @@ async def test_a_failing_video_job_raises_async_job_failed_with_the_error(client
 
 @pytest.mark.mock_gateway(video_seconds=30)
 async def test_waiting_past_the_deadline_raises_async_job_timeout(client: Any) -> None:
-    job = await maybe(client.video.submit(model="byteplus/seedance", prompt="Slow"))
+    job = await resolve(client.video.submit(model="byteplus/seedance", prompt="Slow"))
 
     with pytest.raises(AsyncJobTimeout) as timeout:
-        await maybe(job.wait(timeout=0.1, poll_interval=FAST_POLL))
+        await resolve(job.wait(timeout=0.1, poll_interval=FAST_POLL))
 
     assert timeout.value.job.status == "running"
-    assert await maybe(job.status()) == "running"  # the job keeps running on the server
+    assert await resolve(job.status()) == "running"  # the job keeps running on the server

@@ -9,8 +9,9 @@ import pytest
 from gatewise import NotFoundError, RawResponse
 from gatewise.testing import MockGateway
 from gatewise.types import AnthropicMessage, AnthropicStreamEvent, ChatCompletion, CreatedAPIKey
+from tests.support import resolve
 
-from .helpers import chat_message, items, maybe
+from .helpers import chat_message, items
 
 CLAUDE = "claude-3-5-sonnet-20241022"
 
@@ -18,7 +19,7 @@ CLAUDE = "claude-3-5-sonnet-20241022"
 async def test_a_raw_chat_response_has_status_headers_and_parses_to_the_completion(
     client: Any,
 ) -> None:
-    raw = await maybe(
+    raw = await resolve(
         client.chat.completions.with_raw_response.create(
             model="openai/gpt-4o", messages=chat_message("raw please")
         )
@@ -36,7 +37,7 @@ async def test_a_raw_chat_response_has_status_headers_and_parses_to_the_completi
 
 
 async def test_a_raw_streamed_chat_response_is_a_raw_response_too(client: Any) -> None:
-    raw = await maybe(
+    raw = await resolve(
         client.chat.completions.with_raw_response.create(
             model="openai/gpt-4o", messages=chat_message("raw stream"), stream=True
         )
@@ -48,12 +49,12 @@ async def test_a_raw_streamed_chat_response_is_a_raw_response_too(client: Any) -
     finally:
         close = getattr(raw, "close", None)  # today a Stream comes back: release it
         if close is not None:
-            await maybe(close())
+            await resolve(close())
 
 
 async def test_raw_responses_of_admin_and_client_level_calls(client: Any) -> None:
-    created = await maybe(client.admin.keys.with_raw_response.create(name="raw"))
-    info = await maybe(client.with_raw_response.info())
+    created = await resolve(client.admin.keys.with_raw_response.create(name="raw"))
+    info = await resolve(client.with_raw_response.info())
 
     assert created.status_code == 201
     assert isinstance(created.parse(), CreatedAPIKey)
@@ -66,7 +67,7 @@ async def test_raw_responses_of_admin_and_client_level_calls(client: Any) -> Non
 async def test_an_anthropic_message_comes_back_in_the_messages_shape(
     client: Any, gateway: MockGateway
 ) -> None:
-    message = await maybe(
+    message = await resolve(
         client.anthropic.messages.create(
             model=CLAUDE,
             max_tokens=64,
@@ -91,7 +92,7 @@ async def test_an_anthropic_message_comes_back_in_the_messages_shape(
 
 
 async def test_an_anthropic_stream_yields_the_raw_typed_events(client: Any) -> None:
-    stream = await maybe(
+    stream = await resolve(
         client.anthropic.messages.create(
             model=CLAUDE,
             max_tokens=64,
@@ -115,7 +116,7 @@ async def test_an_anthropic_stream_yields_the_raw_typed_events(client: Any) -> N
 
 
 async def test_an_anthropic_tool_use_streams_its_input_as_json_pieces(client: Any) -> None:
-    stream = await maybe(
+    stream = await resolve(
         client.anthropic.messages.create(
             model=CLAUDE,
             max_tokens=64,
@@ -143,12 +144,12 @@ async def test_the_passthrough_sends_anthropic_version_unless_the_caller_sets_on
     client: Any, gateway: MockGateway
 ) -> None:
     hello = [{"role": "user", "content": "Hello Claude"}]
-    raw = await maybe(
+    raw = await resolve(
         client.anthropic.messages.with_raw_response.create(
             model=CLAUDE, max_tokens=64, messages=hello
         )
     )
-    own = await maybe(
+    own = await resolve(
         client.anthropic.messages.with_raw_response.create(
             model=CLAUDE,
             max_tokens=64,
@@ -171,7 +172,7 @@ async def test_the_readmes_chain_reaches_claude_through_its_family_alias(
     )
     gateway.faults.add("/v1/chat/completions", status=503, times=None)
 
-    answer = await maybe(
+    answer = await resolve(
         client.chat.completions.create(model="smart", messages=chat_message("hi Claude"))
     )
 
@@ -183,7 +184,7 @@ async def test_the_readmes_chain_reaches_claude_through_its_family_alias(
 
 async def test_a_claude_model_anthropic_does_not_have_is_not_found(client: Any) -> None:
     with pytest.raises(NotFoundError) as missing:
-        await maybe(
+        await resolve(
             client.chat.completions.create(
                 model="anthropic/claude-9-opus", messages=chat_message("hi")
             )
@@ -198,7 +199,7 @@ async def test_a_chat_temperature_is_clamped_into_the_bounds_the_passthrough_enf
 ) -> None:
     # The translation's 0-1 clamp must agree with openapi.yaml's bounds, which the mock checks.
     for temperature, sent in ((2.0, 1), (0.5, 0.5), (0, 0)):
-        answer = await maybe(
+        answer = await resolve(
             client.chat.completions.create(
                 model="anthropic/claude-3-5-sonnet",
                 messages=chat_message("warm"),

@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field, field_validator
 
 import gatewise
 from gatewise.testing import MockGateway
+from tests.support import resolve
 
-from .helpers import chat_message, items, maybe
+from .helpers import chat_message, items
 
 ANTHROPIC = "anthropic/claude-3-5-haiku-20241022"
 
@@ -33,7 +34,7 @@ class Weather(BaseModel):
 async def test_parse_sends_a_strict_schema_and_returns_the_model(
     client: Any, gateway: MockGateway
 ) -> None:
-    result = await maybe(
+    result = await resolve(
         client.chat.completions.parse(
             model="openai/gpt-4o", messages=chat_message("weather?"), response_format=Weather
         )
@@ -62,7 +63,7 @@ async def test_parse_sends_a_strict_schema_and_returns_the_model(
 
 
 async def test_parse_through_an_anthropic_model(client: Any, gateway: MockGateway) -> None:
-    result = await maybe(
+    result = await resolve(
         client.chat.completions.parse(
             model=ANTHROPIC, messages=chat_message("weather?"), response_format=Weather
         )
@@ -74,7 +75,7 @@ async def test_parse_through_an_anthropic_model(client: Any, gateway: MockGatewa
 
 
 async def test_parse_through_a_fallback_chain(client: Any) -> None:
-    result = await maybe(
+    result = await resolve(
         client.chat.completions.parse(
             model="mock/always-503",
             fallbacks=[ANTHROPIC],
@@ -88,19 +89,19 @@ async def test_parse_through_a_fallback_chain(client: Any) -> None:
 
 @pytest.mark.parametrize("model", ["openai/gpt-4o", ANTHROPIC])
 async def test_a_parsed_stream_collects_the_model(client: Any, model: str) -> None:
-    stream = await maybe(
+    stream = await resolve(
         client.chat.completions.parse(
             model=model, messages=chat_message("weather?"), response_format=Weather, stream=True
         )
     )
-    result = await maybe(stream.collect())
+    result = await resolve(stream.collect())
     assert isinstance(result, gatewise.ParsedChatCompletion)
     assert isinstance(result.choices[0].message.parsed, Weather)
 
 
 async def test_invalid_json_raises_output_validation_error(client: Any) -> None:
     with pytest.raises(gatewise.OutputValidationError) as caught:
-        await maybe(
+        await resolve(
             client.chat.completions.parse(
                 model="mock/invalid-json",
                 messages=chat_message("weather?"),
@@ -119,7 +120,7 @@ async def test_invalid_json_raises_output_validation_error(client: Any) -> None:
 async def test_a_reask_sends_the_errors_and_counts_the_retries(
     client: Any, gateway: MockGateway
 ) -> None:
-    result = await maybe(
+    result = await resolve(
         client.chat.completions.parse(
             model="mock/invalid-json",
             messages=chat_message("weather?"),
@@ -150,7 +151,7 @@ async def test_answers_that_do_not_fit_the_model_are_errors(client: Any) -> None
             return value
 
     with pytest.raises(gatewise.OutputValidationError) as caught:
-        await maybe(
+        await resolve(
             client.chat.completions.parse(
                 model="openai/gpt-4o",
                 messages=chat_message("hi"),
@@ -163,12 +164,12 @@ async def test_answers_that_do_not_fit_the_model_are_errors(client: Any) -> None
 
 @pytest.mark.parametrize("stream", [False, True])
 async def test_a_refusal_has_no_parsed_value(client: Any, stream: bool) -> None:
-    answer = await maybe(
+    answer = await resolve(
         client.chat.completions.parse(
             model="mock/refuse", messages=chat_message("hi"), response_format=Weather, stream=stream
         )
     )
-    result = await maybe(answer.collect()) if stream else answer
+    result = await resolve(answer.collect()) if stream else answer
     message = result.choices[0].message
     assert message.parsed is None
     assert "refusal" in message.refusal
@@ -176,7 +177,7 @@ async def test_a_refusal_has_no_parsed_value(client: Any, stream: bool) -> None:
 
 async def test_bad_arguments_fail_before_sending(client: Any, gateway: MockGateway) -> None:
     with pytest.raises(ValueError, match="stream=False"):
-        await maybe(
+        await resolve(
             client.chat.completions.parse(
                 model="openai/gpt-4o",
                 messages=chat_message("hi"),
@@ -186,7 +187,7 @@ async def test_bad_arguments_fail_before_sending(client: Any, gateway: MockGatew
             )
         )
     with pytest.raises(TypeError, match="pydantic model"):
-        await maybe(
+        await resolve(
             client.chat.completions.parse(
                 model="openai/gpt-4o", messages=chat_message("hi"), response_format=dict
             )
@@ -208,7 +209,7 @@ class Tree(BaseModel):
 async def test_recursive_models_and_described_references(
     client: Any, gateway: MockGateway, model: str
 ) -> None:
-    result = await maybe(
+    result = await resolve(
         client.chat.completions.parse(
             model=model, messages=chat_message("a tree"), response_format=Tree
         )
@@ -243,7 +244,7 @@ async def test_tool_arguments_that_do_not_validate_are_reasked(
     class Answer(BaseModel):
         text: str
 
-    result = await maybe(
+    result = await resolve(
         client.chat.completions.parse(
             model="openai/gpt-4o",
             messages=chat_message("look it up"),
@@ -262,7 +263,7 @@ async def test_tool_arguments_that_do_not_validate_are_reasked(
 
 
 async def test_a_parsed_stream_yields_the_chunks(client: Any) -> None:
-    stream = await maybe(
+    stream = await resolve(
         client.chat.completions.parse(
             model="openai/gpt-4o", messages=chat_message("hi"), response_format=Weather, stream=True
         )

@@ -12,8 +12,9 @@ from pydantic import BaseModel
 
 import gatewise
 from gatewise.testing import MockGateway
+from tests.support import resolve
 
-from .helpers import ClientFactory, chat_message, maybe
+from .helpers import ClientFactory, chat_message
 
 ANTHROPIC = "anthropic/claude-3-5-haiku-20241022"
 
@@ -41,7 +42,7 @@ async def test_parse_gives_the_parsed_arguments_of_tool_calls(client: Any, model
     class Answer(BaseModel):
         text: str
 
-    result = await maybe(
+    result = await resolve(
         client.chat.completions.parse(
             model=model,
             messages=chat_message("weather?"),
@@ -79,7 +80,7 @@ def local_time(where: GetWeather) -> str:
 async def test_run_tools_runs_the_tools_and_quotes_their_results(
     client: Any, gateway: MockGateway, model: str
 ) -> None:
-    run = await maybe(
+    run = await resolve(
         client.chat.completions.run_tools(
             model=model,
             messages=chat_message("what is the weather in Paris?"),
@@ -100,7 +101,7 @@ async def test_run_tools_runs_the_tools_and_quotes_their_results(
 
 
 async def test_a_pair_tool_gets_the_model_and_str_results_go_as_is(client: Any) -> None:
-    run = await maybe(
+    run = await resolve(
         client.chat.completions.run_tools(
             model="openai/gpt-4o",
             messages=chat_message("what time is it?"),
@@ -114,7 +115,7 @@ async def test_a_tool_exception_goes_back_as_a_tool_error(client: Any) -> None:
     def explode(city: str) -> str:
         raise RuntimeError(f"no data for {city}")
 
-    run = await maybe(
+    run = await resolve(
         client.chat.completions.run_tools(
             model="openai/gpt-4o", messages=chat_message("explode"), tools=[explode]
         )
@@ -124,7 +125,7 @@ async def test_a_tool_exception_goes_back_as_a_tool_error(client: Any) -> None:
 
 
 async def test_max_rounds_stops_the_loop(client: Any) -> None:
-    run = await maybe(
+    run = await resolve(
         client.chat.completions.run_tools(
             model="openai/gpt-4o",
             messages=chat_message("weather?"),
@@ -139,7 +140,7 @@ async def test_max_rounds_stops_the_loop(client: Any) -> None:
 
 
 async def test_run_tools_through_a_fallback_chain(client: Any) -> None:
-    run = await maybe(
+    run = await resolve(
         client.chat.completions.run_tools(
             model="mock/always-503",
             fallbacks=[ANTHROPIC],
@@ -178,13 +179,13 @@ async def test_bad_tools_fail_before_sending(client: Any, gateway: MockGateway) 
 
     for tools, error in (([], ValueError), ([spread], TypeError), ([get_weather] * 2, ValueError)):
         with pytest.raises(error):
-            await maybe(
+            await resolve(
                 client.chat.completions.run_tools(
                     model="openai/gpt-4o", messages=chat_message("hi"), tools=tools
                 )
             )
     with pytest.raises(TypeError, match="stream"):
-        await maybe(
+        await resolve(
             client.chat.completions.run_tools(
                 model="openai/gpt-4o", messages=chat_message("hi"), tools=[get_weather], stream=True
             )

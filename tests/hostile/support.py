@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
 
 import httpx
 
 from gatewise import AsyncGatewise, Gatewise, RetryConfig
 from tests.answers import CHAT
 from tests.rawserver import Raw, raw_answer
+from tests.support import NO_RETRY
 
 API_KEY = "sk-hostile-secret-7f3a9c"
-MESSAGES: Any = [{"role": "user", "content": "hi"}]
-NO_RETRY = RetryConfig(max_retries=0)
 # A connection the SDK failed to release would make the next call wait for the pool, then fail.
 POOL_OF_ONE = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 TIMEOUT = httpx.Timeout(10.0, pool=2.0)

@@ -9,8 +9,9 @@ import pytest
 
 from gatewise import Gatewise, RetryConfig
 from tests.rawserver import scripted_server
+from tests.support import MESSAGES
 
-from .support import API_KEY, GOOD, MESSAGES, async_client
+from .support import API_KEY, GOOD, async_client
 
 RETRY = RetryConfig(max_retries=2, initial_delay=0.001, max_delay=0.01)
 

@@ -11,8 +11,9 @@ from gatewise import RetryConfig
 from gatewise._exchange import MAX_REDIRECTS
 from tests.answers import VIDEO
 from tests.rawserver import Answer, raw_answer, scripted_server
+from tests.support import MESSAGES
 
-from .support import GOOD, MESSAGES, NOT_GZIP, async_client, json_answer, sync_client
+from .support import GOOD, NOT_GZIP, async_client, json_answer, sync_client
 
 ONE_RETRY = RetryConfig(max_retries=1, initial_delay=0.001, max_delay=0.01, jitter=0.0)
 LOOP = raw_answer(302, b"", "Location: /v1/chat/completions")

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 
 import gatewise
-from gatewise import AsyncGatewise, Gatewise, RetryConfig
+from gatewise import AsyncGatewise, Gatewise
 from gatewise._errors import ResponseTooLargeError, StreamClosedError
 from tests.answers import VIDEO
 from tests.rawserver import Answer, Raw, Script, raw_answer, scripted_server
+from tests.support import MESSAGES, RETRY_ONCE
 
-from .support import API_KEY, GOOD, MESSAGES, NOT_GZIP, async_client, json_answer, sync_client
+from .support import API_KEY, GOOD, NOT_GZIP, async_client, json_answer, sync_client
 
-FAST_RETRY = RetryConfig(max_retries=1, initial_delay=0.001, max_delay=0.01, jitter=0.0)
 ENVELOPE = {"error": {"message": "slow down", "type": "rate_limit_error", "code": "rl"}}
 FAILED_VIDEO = {**VIDEO, "status": "failed", "error": {"message": "no fox"}}
 
@@ -65,7 +65,7 @@ def check_no_key_in_traceback(error: BaseException) -> None:
 def test_a_failed_call_formatted_with_locals_shows_no_key(answers: list[Raw]) -> None:
     with (
         scripted_server(*answers) as server,
-        sync_client(server.url, FAST_RETRY) as client,
+        sync_client(server.url, RETRY_ONCE) as client,
         pytest.raises(gatewise.GatewiseError) as caught,
     ):
         client.chat.completions.create(model="openai/gpt-4o", messages=MESSAGES)
@@ -75,7 +75,7 @@ def test_a_failed_call_formatted_with_locals_shows_no_key(answers: list[Raw]) ->
 @pytest.mark.parametrize("answers", FAILURES.values(), ids=list(FAILURES))
 async def test_a_failed_async_call_formatted_with_locals_shows_no_key(answers: list[Raw]) -> None:
     with scripted_server(*answers) as server:
-        async with async_client(server.url, FAST_RETRY) as client:
+        async with async_client(server.url, RETRY_ONCE) as client:
             with pytest.raises(gatewise.GatewiseError) as caught:
                 await client.chat.completions.create(model="openai/gpt-4o", messages=MESSAGES)
     check_no_key_in_traceback(caught.value)
@@ -252,7 +252,7 @@ def test_the_client_and_its_config_do_not_show_the_key_or_a_password_in_base_url
 ) -> None:
     with scripted_server(GOOD) as server:
         url = server.url.replace("http://", "http://user:hunter2@")
-        with Gatewise(api_key=API_KEY, base_url=url, retry=FAST_RETRY) as client:
+        with Gatewise(api_key=API_KEY, base_url=url, retry=RETRY_ONCE) as client:
             shown = [repr(client), repr(client.with_options(timeout=5)), repr(client._config)]
             with caplog.at_level(logging.DEBUG, logger="gatewise"):
                 chat(client)

@@ -13,8 +13,9 @@ import pytest
 import gatewise
 from gatewise._exchange import MAX_REDIRECTS
 from tests.rawserver import Answer, Raw, Script, raw_answer, scripted_server
+from tests.support import MESSAGES
 
-from .support import API_KEY, GOOD, MESSAGES, async_client, json_answer, sync_client
+from .support import API_KEY, GOOD, async_client, json_answer, sync_client
 
 NOT_GZIP = b"this is not gzip data at all"
 DEEP = b"[" * 100_000 + b"]" * 100_000

@@ -12,10 +12,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from gatewise import AsyncGatewise, Gatewise, RetryConfig
+from gatewise import AsyncGatewise, Gatewise
+from tests.support import RETRY_TWICE
 
 API_KEY = "sk-test-secret-key-0123456789"
-FAST_RETRY = RetryConfig(max_retries=2, initial_delay=0.001, max_delay=0.01, jitter=0.0)
 
 
 @dataclass
@@ -32,7 +32,7 @@ class Recorded:
         return json.loads(self.body)
 
 
-class Gateway:
+class RecordingServer:
     """Answers from a script of (status, body, headers), recording every request."""
 
     def __init__(self, server: HTTPServer) -> None:
@@ -49,7 +49,9 @@ class Gateway:
     def answer(self, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
         self.default = (status, body, headers or {})
 
-    def then(self, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Gateway:
+    def then(
+        self, body: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> RecordingServer:
         self.script.append((status, body, headers or {}))
         return self
 
@@ -92,18 +94,18 @@ _ANY = re.compile(".*")
 
 
 @pytest.fixture
-def gateway(httpserver: HTTPServer) -> Iterator[Gateway]:
-    yield Gateway(httpserver)
+def server(httpserver: HTTPServer) -> Iterator[RecordingServer]:
+    yield RecordingServer(httpserver)
     httpserver.clear()
 
 
 @pytest.fixture
-def client(gateway: Gateway) -> Iterator[Gatewise]:
-    with Gatewise(api_key=API_KEY, base_url=gateway.url, retry=FAST_RETRY) as c:
+def client(server: RecordingServer) -> Iterator[Gatewise]:
+    with Gatewise(api_key=API_KEY, base_url=server.url, retry=RETRY_TWICE) as c:
         yield c
 
 
 @pytest.fixture
-async def aclient(gateway: Gateway) -> AsyncIterator[AsyncGatewise]:
-    async with AsyncGatewise(api_key=API_KEY, base_url=gateway.url, retry=FAST_RETRY) as c:
+async def aclient(server: RecordingServer) -> AsyncIterator[AsyncGatewise]:
+    async with AsyncGatewise(api_key=API_KEY, base_url=server.url, retry=RETRY_TWICE) as c:
         yield c

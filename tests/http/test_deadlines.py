@@ -16,10 +16,10 @@ import gatewise
 from gatewise import AsyncGatewise, Gatewise, RetryConfig
 from tests import answers
 from tests.rawserver import Raw, Script, raw_answer, scripted_server
+from tests.support import NO_RETRY
 
 from .conftest import API_KEY
 
-NO_RETRY = RetryConfig(max_retries=0)
 BODY = json.dumps({"object": "list", "data": []}).encode()
 # Generous: the point is "not after the trickle's 10 s", on a loaded machine.
 BOUND = 7.0

@@ -17,11 +17,11 @@ import gatewise
 from gatewise import AsyncGatewise, Gatewise, RetryConfig
 from gatewise._resource import SyncAPIResource
 from tests import answers
-from tests.contract.spec import load_spec
+from tests.openapi import load_spec
+from tests.support import MESSAGES
 
-from .conftest import API_KEY, Gateway
+from .conftest import API_KEY, RecordingServer
 
-MESSAGES = [{"role": "user", "content": "hi"}]
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -72,61 +72,61 @@ def _template_of(raw_path: str, templates: set[str]) -> str | None:
 
 
 def test_dot_and_empty_path_parameters_are_refused_for_every_operation(
-    gateway: Gateway, client: Gatewise
+    server: RecordingServer, client: Gatewise
 ) -> None:
     # Which positional parameters go into the path: each gets a marker value, then the
     # path that arrived says which (and which spec operation was reached).
-    gateway.answer({})
+    server.answer({})
     templates = {path for _, path in _spec_path_operations()}
     reached = set()
     path_methods = []
     for method, positional in _positional_methods(client):
-        before = len(gateway.requests)
+        before = len(server.requests)
         with contextlib.suppress(gatewise.GatewiseError):  # {} may not fit the answer's model
             method(*[f"marker-{name}" for name in positional], **_required_keywords(method))
-        (request,) = gateway.requests[before:]
+        (request,) = server.requests[before:]
         in_path = [name for name in positional if f"marker-{name}" in request.raw_path]
         if in_path:
             path_methods.append((method, positional, in_path))
             reached.add((request.method, _template_of(request.raw_path, templates)))
     assert _spec_path_operations() <= reached
-    gateway.requests.clear()
+    server.requests.clear()
     for method, positional, in_path in path_methods:
         for param in in_path:
             for bad in (".", "..", ""):
                 args = [bad if name == param else "id1" for name in positional]
                 with pytest.raises(ValueError, match=param):
                     method(*args, **_required_keywords(method))
-    assert gateway.requests == []
+    assert server.requests == []
 
 
-def test_a_dot_inside_an_id_is_fine(gateway: Gateway, client: Gatewise) -> None:
-    gateway.answer(None, 204)
+def test_a_dot_inside_an_id_is_fine(server: RecordingServer, client: Gatewise) -> None:
+    server.answer(None, 204)
     client.admin.keys.delete("key.v2")
-    assert gateway.last.raw_path == "/v1/admin/keys/key.v2"
+    assert server.last.raw_path == "/v1/admin/keys/key.v2"
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
 def test_non_finite_numbers_in_the_body_are_refused_before_sending(
-    gateway: Gateway, client: Gatewise, bad: float
+    server: RecordingServer, client: Gatewise, bad: float
 ) -> None:
     create = client.chat.completions.create
     with pytest.raises(ValueError, match="temperature"):
         create(model="openai/gpt-4o", messages=MESSAGES, temperature=bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"extra\[1\]\.x"):
         create(model="openai/gpt-4o", messages=MESSAGES, extra_body={"extra": [1, {"x": bad}]})  # type: ignore[arg-type]
-    assert gateway.requests == []
+    assert server.requests == []
 
 
-def test_nan_as_text_is_still_sent(gateway: Gateway, client: Gatewise) -> None:
-    gateway.answer(answers.CHAT)
+def test_nan_as_text_is_still_sent(server: RecordingServer, client: Gatewise) -> None:
+    server.answer(answers.CHAT)
     messages = [{"role": "user", "content": "NaN Infinity"}]
     client.chat.completions.create(model="openai/gpt-4o", messages=messages)  # type: ignore[arg-type]
-    assert gateway.last.json()["messages"][0]["content"] == "NaN Infinity"
+    assert server.last.json()["messages"][0]["content"] == "NaN Infinity"
 
 
 def test_non_finite_numbers_in_a_multipart_form_are_refused(
-    gateway: Gateway, client: Gatewise
+    server: RecordingServer, client: Gatewise
 ) -> None:
     with pytest.raises(ValueError, match="strength"):
         client.images.edit(
@@ -142,31 +142,31 @@ def test_non_finite_numbers_in_a_multipart_form_are_refused(
             prompt="x",
             extra_body={"weights": [float("inf")]},
         )
-    assert gateway.requests == []
+    assert server.requests == []
 
 
 @pytest.mark.parametrize("option", ["extra_query", "extra_body"])
 def test_extra_query_and_body_must_be_mappings(
-    gateway: Gateway, client: Gatewise, option: str
+    server: RecordingServer, client: Gatewise, option: str
 ) -> None:
     with pytest.raises(TypeError, match=option):
         client.models.list(**{option: "a=b"})  # type: ignore[misc]
-    assert gateway.requests == []
+    assert server.requests == []
 
 
 @pytest.mark.parametrize("bad", [0, 0.0, -1, float("nan"), float("inf")])
 def test_timeout_zero_negative_or_not_finite_is_a_value_error(
-    gateway: Gateway, client: Gatewise, bad: float
+    server: RecordingServer, client: Gatewise, bad: float
 ) -> None:
     with pytest.raises(ValueError, match="timeout"):
-        Gatewise(api_key=API_KEY, base_url=gateway.url, timeout=bad)
+        Gatewise(api_key=API_KEY, base_url=server.url, timeout=bad)
     with pytest.raises(ValueError, match="timeout"):
         client.with_options(timeout=bad)
     with pytest.raises(ValueError, match="timeout"):
         client.models.list(timeout=bad)
     with pytest.raises(ValueError, match="read"):
         client.models.list(timeout=httpx.Timeout(5.0, read=bad))
-    assert gateway.requests == []
+    assert server.requests == []
 
 
 def test_a_timeout_of_a_wrong_type_is_a_type_error(client: Gatewise) -> None:
@@ -175,9 +175,9 @@ def test_a_timeout_of_a_wrong_type_is_a_type_error(client: Gatewise) -> None:
 
 
 @pytest.mark.parametrize("bad", ["x", float("nan"), -1.0, float("inf")])
-def test_fallback_cooldown_is_checked_at_construction(gateway: Gateway, bad: Any) -> None:
+def test_fallback_cooldown_is_checked_at_construction(server: RecordingServer, bad: Any) -> None:
     with pytest.raises((TypeError, ValueError), match="fallback_cooldown"):
-        Gatewise(api_key=API_KEY, base_url=gateway.url, fallback_cooldown=bad)
+        Gatewise(api_key=API_KEY, base_url=server.url, fallback_cooldown=bad)
 
 
 @pytest.mark.parametrize(
@@ -193,19 +193,21 @@ def test_fallback_cooldown_is_checked_at_construction(gateway: Gateway, bad: Any
     ],
 )
 async def test_video_generate_checks_waiting_arguments_before_submitting(
-    gateway: Gateway, client: Gatewise, waiting: dict[str, Any], error: type[Exception]
+    server: RecordingServer, client: Gatewise, waiting: dict[str, Any], error: type[Exception]
 ) -> None:
     with pytest.raises(error):
         client.video.generate(model="byteplus/seedance", prompt="fox", **waiting)
-    async with AsyncGatewise(api_key=API_KEY, base_url=gateway.url) as aclient:
+    async with AsyncGatewise(api_key=API_KEY, base_url=server.url) as aclient:
         with pytest.raises(error):
             await aclient.video.generate(model="byteplus/seedance", prompt="fox", **waiting)
-    assert gateway.requests == []
+    assert server.requests == []
 
 
 @pytest.mark.parametrize("bad", ["1e999", "inf", "nan", "-5", "99999999999"])
-def test_retry_after_out_of_range_is_capped(gateway: Gateway, client: Gatewise, bad: str) -> None:
-    gateway.answer(
+def test_retry_after_out_of_range_is_capped(
+    server: RecordingServer, client: Gatewise, bad: str
+) -> None:
+    server.answer(
         {"error": {"message": "slow down", "type": "rate_limit"}}, 429, {"Retry-After": bad}
     )
     with pytest.raises(gatewise.RateLimitError) as caught:
@@ -216,12 +218,12 @@ def test_retry_after_out_of_range_is_capped(gateway: Gateway, client: Gatewise, 
 
 
 def test_huge_retry_after_with_a_small_max_delay_retries_soon(
-    gateway: Gateway, client: Gatewise
+    server: RecordingServer, client: Gatewise
 ) -> None:
-    gateway.then({"error": {"message": "slow"}}, 429, {"Retry-After": "1e999"}).then(answers.CHAT)
+    server.then({"error": {"message": "slow"}}, 429, {"Retry-After": "1e999"}).then(answers.CHAT)
     retry = RetryConfig(max_retries=1, max_delay=0.01)
     assert client.chat.completions.create(model="openai/gpt-4o", messages=MESSAGES, retry=retry)  # type: ignore[arg-type]
-    assert len(gateway.requests) == 2
+    assert len(server.requests) == 2
 
 
 @pytest.mark.parametrize("field", ["max_delay", "initial_delay", "multiplier", "max_elapsed"])

@@ -14,7 +14,7 @@ import pytest
 
 from tests import answers
 
-from .conftest import API_KEY, Gateway
+from .conftest import API_KEY, RecordingServer
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 
@@ -373,9 +373,9 @@ CASES = [
 ]
 
 
-def _assert_sent(gateway: Gateway, case: Case) -> None:
-    sent = gateway.last
-    assert len(gateway.requests) == 1
+def _assert_sent(server: RecordingServer, case: Case) -> None:
+    sent = server.last
+    assert len(server.requests) == 1
     assert sent.method == case.method
     assert sent.raw_path == case.path
     assert sent.query == case.query
@@ -393,21 +393,21 @@ def _assert_sent(gateway: Gateway, case: Case) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_sync_operation_sends_its_request_and_returns_its_model(
-    case: Case, gateway: Gateway, client: Any
+    case: Case, server: RecordingServer, client: Any
 ) -> None:
-    gateway.answer(case.answer, status=case.status)
+    server.answer(case.answer, status=case.status)
     result = case.call(client)
-    _assert_sent(gateway, case)
+    _assert_sent(server, case)
     assert case.check(result)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 async def test_async_operation_sends_its_request_and_returns_its_model(
-    case: Case, gateway: Gateway, aclient: Any
+    case: Case, server: RecordingServer, aclient: Any
 ) -> None:
-    gateway.answer(case.answer, status=case.status)
+    server.answer(case.answer, status=case.status)
     pending = case.call(aclient)
     assert inspect.isawaitable(pending)
     result = await pending
-    _assert_sent(gateway, case)
+    _assert_sent(server, case)
     assert case.check(result)

@@ -13,14 +13,13 @@ import httpx
 import pytest
 
 import gatewise
-from gatewise import AsyncGatewise, Gatewise, RetryConfig
+from gatewise import AsyncGatewise, Gatewise
 from tests import answers
 from tests.rawserver import ScriptedServer, raw_answer, scripted_server
+from tests.support import MESSAGES, NO_RETRY
 
 from .conftest import API_KEY
 
-MESSAGES = [{"role": "user", "content": "hi"}]
-NO_RETRY = RetryConfig(max_retries=0)
 CHAT_ANSWER = raw_answer(200, json.dumps(answers.CHAT).encode(), "Content-Type: application/json")
 
 

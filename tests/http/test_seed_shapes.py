@@ -31,7 +31,7 @@ from gatewise import (
 from gatewise._generated.servers import SERVERS
 
 from .. import answers
-from .conftest import API_KEY, Gateway
+from .conftest import API_KEY, RecordingServer
 
 SPEC = Path(__file__).parents[2] / "openapi.yaml"
 MESSAGES: Any = [{"role": "user", "content": "Hi"}]
@@ -54,8 +54,10 @@ def test_the_errors_module_holds_every_exception() -> None:
     assert gatewise.types.ErrorEnvelope.model_validate({"error": {"message": "m"}}).error.message
 
 
-def test_except_error_response_catches_an_http_error(gateway: Gateway, client: Gatewise) -> None:
-    gateway.answer(
+def test_except_error_response_catches_an_http_error(
+    server: RecordingServer, client: Gatewise
+) -> None:
+    server.answer(
         {"error": {"message": "no such key", "code": "key_not_found", "details": {"id": "k"}}},
         status=404,
     )
@@ -76,8 +78,10 @@ def test_except_error_response_catches_an_http_error(gateway: Gateway, client: G
     assert copy.status_code == 404
 
 
-def test_data_is_none_when_the_body_is_not_an_envelope(gateway: Gateway, client: Gatewise) -> None:
-    gateway.answer(b"<html>bad gateway</html>", status=400)
+def test_data_is_none_when_the_body_is_not_an_envelope(
+    server: RecordingServer, client: Gatewise
+) -> None:
+    server.answer(b"<html>bad gateway</html>", status=400)
     with pytest.raises(APIError) as caught:
         client.models.list()
     assert caught.value.data is None
@@ -102,14 +106,14 @@ def test_backoff_strategy_maps_to_seconds_and_the_elapsed_bound() -> None:
 
 
 def test_backoff_retries_until_the_elapsed_time_is_spent(
-    gateway: Gateway, client: Gatewise
+    server: RecordingServer, client: Gatewise
 ) -> None:
-    gateway.answer({"error": {"message": "busy"}}, status=503)
+    server.answer({"error": {"message": "busy"}}, status=503)
     started = time.monotonic()
     with pytest.raises(ServerError):
         client.models.list(retry=RetryConfig("backoff", BackoffStrategy(1, 5, 1.0, 2000), False))
     # Bounded by the elapsed time only: more attempts than any default count, none after it.
-    assert len(gateway.requests) > 3  # max_retries=2 would stop at 3
+    assert len(server.requests) > 3  # max_retries=2 would stop at 3
     assert time.monotonic() - started < 30
 
 
@@ -154,11 +158,11 @@ def test_server_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
         Gatewise(server_idx="1")  # type: ignore[arg-type]
 
 
-def test_a_base_url_ending_in_v1_is_the_root(gateway: Gateway) -> None:
-    gateway.answer(answers.MODELS)
-    with Gatewise(api_key=API_KEY, base_url=f"{gateway.url}/v1") as client:
+def test_a_base_url_ending_in_v1_is_the_root(server: RecordingServer) -> None:
+    server.answer(answers.MODELS)
+    with Gatewise(api_key=API_KEY, base_url=f"{server.url}/v1") as client:
         client.models.list()
-    assert gateway.last.raw_path == "/v1/models"
+    assert server.last.raw_path == "/v1/models"
 
 
 class Wrapper:
@@ -176,10 +180,10 @@ class Wrapper:
         return self.inner.build_request(method, url, **kwargs)
 
 
-def test_an_http_client_wrapper_is_used(gateway: Gateway) -> None:
-    gateway.answer(answers.MODELS)
+def test_an_http_client_wrapper_is_used(server: RecordingServer) -> None:
+    server.answer(answers.MODELS)
     wrapper = Wrapper()
-    with Gatewise(api_key=API_KEY, base_url=gateway.url, http_client=wrapper) as client:
+    with Gatewise(api_key=API_KEY, base_url=server.url, http_client=wrapper) as client:
         client.models.list()
     assert wrapper.sent == ["/v1/models"]
     assert not wrapper.inner.is_closed  # the caller's, never closed by the SDK
@@ -206,12 +210,12 @@ async def test_async_with_a_sync_client_names_async_gatewise() -> None:
 
 
 def test_debug_logger_is_an_alias_of_logger(
-    gateway: Gateway, caplog: pytest.LogCaptureFixture
+    server: RecordingServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    gateway.answer(answers.MODELS)
+    server.answer(answers.MODELS)
     caplog.set_level(logging.DEBUG, logger="seed")
     with Gatewise(
-        api_key=API_KEY, base_url=gateway.url, debug_logger=logging.getLogger("seed")
+        api_key=API_KEY, base_url=server.url, debug_logger=logging.getLogger("seed")
     ) as c:
         c.models.list()
     assert [r.name for r in caplog.records if r.name != "werkzeug"] == ["seed"]

@@ -16,7 +16,7 @@ import pytest
 from gatewise import Gatewise, ServerError
 
 from .. import answers
-from .conftest import Gateway
+from .conftest import RecordingServer
 
 BENCH_UPLOAD = Path(__file__).parents[2] / "bench" / "upload.py"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
@@ -26,33 +26,35 @@ def edit(client: Gatewise, image: object, **options: object) -> object:
     return client.images.edit(model="openai/dall-e-2", prompt="x", image=image, **options)  # type: ignore[arg-type]
 
 
-def test_a_file_dict_gives_content_name_and_type(gateway: Gateway, client: Gatewise) -> None:
-    gateway.answer(answers.IMAGES)
+def test_a_file_dict_gives_content_name_and_type(server: RecordingServer, client: Gatewise) -> None:
+    server.answer(answers.IMAGES)
     edit(client, {"content": io.BytesIO(PNG), "file_name": "a.bin", "content_type": "image/png"})
-    assert gateway.last.files["image"] == ("a.bin", PNG, "image/png")
+    assert server.last.files["image"] == ("a.bin", PNG, "image/png")
     edit(client, {"content": PNG})
-    assert gateway.last.files["image"] == ("image", PNG, "application/octet-stream")
+    assert server.last.files["image"] == ("image", PNG, "application/octet-stream")
 
 
 @pytest.mark.parametrize(
     "bad", [{"file_name": "a.png"}, {"content": PNG, "filename": "a.png"}, {"content": 3}]
 )
 def test_a_wrong_file_dict_is_a_type_error(
-    gateway: Gateway, client: Gatewise, bad: dict[str, object]
+    server: RecordingServer, client: Gatewise, bad: dict[str, object]
 ) -> None:
     with pytest.raises(TypeError, match="image"):
         edit(client, bad)
-    assert gateway.requests == []
+    assert server.requests == []
 
 
-def test_a_seekable_file_is_sent_whole_again_on_retry(gateway: Gateway, client: Gatewise) -> None:
-    gateway.then({"error": {"message": "busy"}}, status=503).answer(answers.IMAGES)
+def test_a_seekable_file_is_sent_whole_again_on_retry(
+    server: RecordingServer, client: Gatewise
+) -> None:
+    server.then({"error": {"message": "busy"}}, status=503).answer(answers.IMAGES)
     file = io.BytesIO(PNG)
     file.seek(100)  # sent from its start all the same, as httpx does
     edit(client, file)
-    assert len(gateway.requests) == 2
-    assert [r.files["image"][1] for r in gateway.requests] == [PNG, PNG]
-    assert all(r.headers.get("Content-Length") for r in gateway.requests)
+    assert len(server.requests) == 2
+    assert [r.files["image"][1] for r in server.requests] == [PNG, PNG]
+    assert all(r.headers.get("Content-Length") for r in server.requests)
 
 
 class Pipe:
@@ -66,20 +68,20 @@ class Pipe:
 
 
 def test_a_file_that_cannot_seek_is_sent_once_and_not_retried(
-    gateway: Gateway, client: Gatewise
+    server: RecordingServer, client: Gatewise
 ) -> None:
-    gateway.answer({"error": {"message": "busy"}}, status=503)
+    server.answer({"error": {"message": "busy"}}, status=503)
     with pytest.raises(
         ServerError, match=r"not retried: the file given as image cannot be rewound"
     ):
         edit(client, Pipe(PNG))
-    assert len(gateway.requests) == 1
-    assert gateway.last.files["image"][1] == PNG
-    assert gateway.last.headers.get("Transfer-Encoding") == "chunked"
+    assert len(server.requests) == 1
+    assert server.last.files["image"][1] == PNG
+    assert server.last.headers.get("Transfer-Encoding") == "chunked"
 
 
-def test_a_real_pipe_is_sent_chunked(gateway: Gateway, client: Gatewise) -> None:
-    gateway.answer(answers.IMAGES)
+def test_a_real_pipe_is_sent_chunked(server: RecordingServer, client: Gatewise) -> None:
+    server.answer(answers.IMAGES)
     read_end, write_end = os.pipe()
 
     def write() -> None:
@@ -91,24 +93,24 @@ def test_a_real_pipe_is_sent_chunked(gateway: Gateway, client: Gatewise) -> None
     with os.fdopen(read_end, "rb") as source:
         edit(client, source)
     writer.join()
-    assert gateway.last.files["image"][1] == PNG
+    assert server.last.files["image"][1] == PNG
 
 
 def test_a_fallback_chain_refuses_a_file_that_cannot_seek(
-    gateway: Gateway, client: Gatewise
+    server: RecordingServer, client: Gatewise
 ) -> None:
     with pytest.raises(TypeError, match=r"fallback chain.*cannot be rewound"):
         edit(client, Pipe(PNG), fallbacks=["openai/gpt-image-1"])
-    assert gateway.requests == []
+    assert server.requests == []
 
 
 def test_a_text_mode_file_is_a_type_error(
-    gateway: Gateway, client: Gatewise, tmp_path: Path
+    server: RecordingServer, client: Gatewise, tmp_path: Path
 ) -> None:
     (tmp_path / "a.txt").write_text("x")
     with open(tmp_path / "a.txt") as text, pytest.raises(TypeError, match="'rb'"):
         edit(client, text)
-    assert gateway.requests == []
+    assert server.requests == []
 
 
 @pytest.fixture

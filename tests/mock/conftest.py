@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from gatewise.testing import MockGateway
+from tests.openapi import load_spec
 
-from .spec import SpecChecker, load_spec
+from .spec import SpecChecker
 
 ClientFactory = Callable[..., httpx.Client]
 
@@ -19,9 +20,8 @@ ANTHROPIC_VERSION = {"anthropic-version": "2023-06-01"}
 
 
 @pytest.fixture(scope="session")
-def spec_checker() -> SpecChecker | None:
-    spec = load_spec()
-    return SpecChecker(spec) if spec is not None else None
+def spec_checker() -> SpecChecker:
+    return SpecChecker(load_spec())
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def gw() -> Iterator[MockGateway]:
 
 
 @pytest.fixture
-def make_client(gw: MockGateway, spec_checker: SpecChecker | None) -> Iterator[ClientFactory]:
+def make_client(gw: MockGateway, spec_checker: SpecChecker) -> Iterator[ClientFactory]:
     """Build httpx clients for `gw` (bearer `key`, default the admin key); closed after the test."""
     clients: list[httpx.Client] = []
 
@@ -41,9 +41,11 @@ def make_client(gw: MockGateway, spec_checker: SpecChecker | None) -> Iterator[C
         headers: dict[str, str] | None = None,
     ) -> httpx.Client:
         auth = {} if key is None else {"Authorization": f"Bearer {key or gw.api_key}"}
-        hooks = {"response": [spec_checker.check_response]} if spec_checker is not None else {}
         client = httpx.Client(
-            base_url=gw.url, headers={**auth, **(headers or {})}, timeout=timeout, event_hooks=hooks
+            base_url=gw.url,
+            headers={**auth, **(headers or {})},
+            timeout=timeout,
+            event_hooks={"response": [spec_checker.check_response]},
         )
         clients.append(client)
         return client

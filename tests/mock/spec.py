@@ -7,28 +7,13 @@ status (errors against the error envelope). Streams are checked frame by frame.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
-_BASE = "urn:gatewise-spec"
-
-
-@functools.cache
-def load_spec() -> dict[str, Any] | None:
-    if not SPEC_PATH.exists():
-        return None
-    loaded: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
-    return loaded
+from tests.openapi import component, schema_validator
 
 
 class SpecChecker:
@@ -36,8 +21,6 @@ class SpecChecker:
 
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
-        resource = Resource.from_contents(spec, default_specification=DRAFT202012)
-        self.registry: Registry[Any] = Registry().with_resource(_BASE, resource)
         self.operations: list[tuple[str, re.Pattern[str], dict[str, Any], str]] = []
         for path, item in spec["paths"].items():
             pattern = re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", path) + "$")
@@ -56,19 +39,11 @@ class SpecChecker:
         return node
 
     def validate(self, schema: dict[str, Any], instance: Any) -> None:
-        wrapped = (
-            {"$ref": f"{_BASE}#/{schema['$ref'].removeprefix('#/')}"}
-            if "$ref" in schema
-            else schema
-        )
-        validator = Draft202012Validator(
-            wrapped, registry=self.registry, format_checker=Draft202012Validator.FORMAT_CHECKER
-        )
-        validator.validate(instance)
+        schema_validator(schema).validate(instance)
 
     def validate_named(self, name: str, instance: Any) -> None:
         """Validate against components/schemas/<name>."""
-        self.validate({"$ref": f"#/components/schemas/{name}"}, instance)
+        self.validate(component(name), instance)
 
     def operation(self, method: str, raw_path: str) -> dict[str, Any] | None:
         for op_method, pattern, operation, _ in self.operations:
@@ -93,7 +68,7 @@ class SpecChecker:
                 schema = declared.get("content", {}).get("application/json", {}).get("schema")
         if schema is None and response.status_code >= 400:
             name = "AnthropicErrorResponse" if anthropic else "ErrorEnvelope"
-            schema = {"$ref": f"#/components/schemas/{name}"}
+            schema = component(name)
         if schema is not None:
             self.validate(schema, body)
 

@@ -68,7 +68,7 @@ def test_a_tool_schema_that_is_not_an_object_still_gets_an_object_input(
 
 
 def test_stream_events_come_in_the_messages_api_order(
-    client: httpx.Client, spec_checker: SpecChecker | None
+    client: httpx.Client, spec_checker: SpecChecker
 ) -> None:
     body = message_body("Weather in Oslo?", tools=[WEATHER_TOOL], stream=True)
     with client.stream("POST", "/anthropic/v1/messages", json=body) as response:
@@ -91,9 +91,8 @@ def test_stream_events_come_in_the_messages_api_order(
     assert delta["delta"]["stop_reason"] == "tool_use"
     text_words = sum(1 for n, p in events if n == "content_block_delta" and p["index"] == 0)
     assert delta["usage"]["output_tokens"] >= text_words
-    if spec_checker is not None:
-        for _, payload in events:
-            spec_checker.validate_named("AnthropicStreamEvent", payload)
+    for _, payload in events:
+        spec_checker.validate_named("AnthropicStreamEvent", payload)
 
 
 def test_tool_results_get_a_text_answer_under_auto(client: httpx.Client) -> None:

@@ -139,7 +139,7 @@ def test_tools_get_a_call_with_schema_built_arguments_then_a_text_answer(
 
 
 def test_chat_stream_goes_word_by_word_and_ends_with_done(
-    client: httpx.Client, spec_checker: SpecChecker | None
+    client: httpx.Client, spec_checker: SpecChecker
 ) -> None:
     body = chat_body("Count to five please", stream=True, stream_options={"include_usage": True})
     chunks, last = stream_payloads(client, "/v1/chat/completions", body)
@@ -151,9 +151,8 @@ def test_chat_stream_goes_word_by_word_and_ends_with_done(
     assert chunks[-1]["choices"] == []
     assert chunks[-1]["usage"]["total_tokens"] == 8
     assert all(c["object"] == "chat.completion.chunk" and c["trace_id"] for c in chunks)
-    if spec_checker is not None:
-        for chunk in chunks:
-            spec_checker.validate_named("ChatCompletionChunk", chunk)
+    for chunk in chunks:
+        spec_checker.validate_named("ChatCompletionChunk", chunk)
 
 
 def test_streamed_tool_calls_carry_id_then_argument_pieces(client: httpx.Client) -> None:
@@ -180,7 +179,7 @@ def test_streamed_tool_calls_carry_id_then_argument_pieces(client: httpx.Client)
 
 
 def test_text_completions_count_words_and_stream(
-    client: httpx.Client, spec_checker: SpecChecker | None
+    client: httpx.Client, spec_checker: SpecChecker
 ) -> None:
     body = {"model": "meta-llama/Llama-2-7b-chat-hf", "prompt": "The future of AI is"}
     answer = client.post("/v1/completions", json=body).json()
@@ -195,6 +194,5 @@ def test_text_completions_count_words_and_stream(
     assert last == "[DONE]"
     assert "".join(c["choices"][0]["text"] for c in chunks) == "The prompt has 5 words."
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
-    if spec_checker is not None:
-        for chunk in chunks:
-            spec_checker.validate_named("CompletionChunk", chunk)
+    for chunk in chunks:
+        spec_checker.validate_named("CompletionChunk", chunk)

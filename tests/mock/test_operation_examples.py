@@ -21,9 +21,9 @@ from codegen.spec import load_spec
 import gatewise
 from gatewise import AsyncGatewise, Gatewise
 from gatewise.testing import MockGateway
+from tests import SPEC_PATH
 
 from ..contract.examples import RequestExample, example_gateway, request_examples
-from ..contract.spec import SPEC_PATH
 
 EXAMPLES = [pytest.param(example, id=example.name) for example in request_examples()]
 

@@ -10,8 +10,7 @@ import pytest
 
 from gatewise import AsyncGatewise, Gatewise
 from gatewise.testing import MockGateway
-
-from .support import FAST_RETRY, resolve
+from tests.support import RETRY_ONCE, resolve
 
 # Short enough for fast tests, long enough that a 0.2 s timeout clearly fires first.
 GATEWAY_DEFAULTS: dict[str, Any] = {"video_seconds": 0.3, "slow_seconds": 1.0}
@@ -37,7 +36,7 @@ async def _clients(gw: MockGateway, cls: type[Any]) -> AsyncIterator[ClientFacto
     made: list[Any] = []
 
     def make(**options: Any) -> Any:
-        options.setdefault("retry", FAST_RETRY)
+        options.setdefault("retry", RETRY_ONCE)
         client = cls(base_url=gw.url, api_key=gw.api_key, **options)
         made.append(client)
         return client

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Any
 
-from gatewise import AsyncStream, RetryConfig
+from gatewise import AsyncStream
 from gatewise.testing import MockGateway
-
-T = TypeVar("T")
 
 CHAT = "/v1/chat/completions"
 MESSAGES = "/anthropic/v1/messages"
 VIDEOS = "/v1/videos"
 
-# Fast enough that a chain of retried models stays in the tens of milliseconds.
-FAST_RETRY = RetryConfig(max_retries=1, initial_delay=0.01, max_delay=0.05)
-NO_RETRY = RetryConfig(max_retries=0)
-
 HELLO = [{"role": "user", "content": "Tell me a short story please"}]
 HELLO_WORDS = ["Tell", " me", " a", " short", " story", " please"]
 
 CLAUDE = "anthropic/claude-3-5-sonnet-20241022"
-
-
-async def resolve(value: Awaitable[T] | T) -> T:
-    """The result of a client call: awaited for the async client, as is for the sync one."""
-    if inspect.isawaitable(value):
-        return await value
-    return value
 
 
 async def read_into(stream: Any, received: list[Any]) -> list[Any]:

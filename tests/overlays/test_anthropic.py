@@ -20,21 +20,10 @@ from gatewise import (
     RateLimitError,
 )
 from gatewise.testing import MockGateway
+from tests.support import NO_RETRY, resolve
 
 from .conftest import ClientFactory
-from .support import (
-    CHAT,
-    CLAUDE,
-    HELLO,
-    MESSAGES,
-    NO_RETRY,
-    read_all,
-    read_into,
-    read_text,
-    resolve,
-    text_of,
-    wire,
-)
+from .support import CHAT, CLAUDE, HELLO, MESSAGES, read_all, read_into, read_text, text_of, wire
 
 WEATHER = {
     "type": "function",

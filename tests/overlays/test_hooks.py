@@ -18,9 +18,10 @@ from gatewise import (
     ProviderUnavailableError,
 )
 from gatewise.testing import MockGateway
+from tests.support import NO_RETRY, resolve
 
 from .conftest import ClientFactory
-from .support import CHAT, CLAUDE, HELLO, MESSAGES, NO_RETRY, models_called, read_all, resolve
+from .support import CHAT, CLAUDE, HELLO, MESSAGES, models_called, read_all
 
 
 class Recorder:

@@ -12,8 +12,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from gatewise import AsyncGatewise, Gatewise
-
-from .support import resolve
+from tests.support import resolve
 
 LOGGER = "tests.overlays.job_states"
 # The answers of the status call, in order; the last one repeats.

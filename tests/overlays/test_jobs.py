@@ -16,9 +16,10 @@ import pytest
 
 from gatewise import AsyncJobFailed, AsyncJobTimeout, RetryConfig, VideoTask
 from gatewise.testing import MockGateway
+from tests.support import resolve
 
 from .conftest import ClientFactory
-from .support import VIDEOS, polls, resolve
+from .support import VIDEOS, polls
 
 SEEDANCE = {"model": "byteplus/seedance", "prompt": "A red fox in the snow", "seconds": 2}
 STATUS_ORDER = ["queued", "running", "succeeded"]

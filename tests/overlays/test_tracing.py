@@ -20,9 +20,10 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from gatewise import BadRequestError, Gatewise
 from gatewise.testing import MockGateway
+from tests.support import NO_RETRY, resolve
 
 from .conftest import ClientFactory
-from .support import CHAT, CLAUDE, HELLO, NO_RETRY, read_all, resolve
+from .support import CHAT, CLAUDE, HELLO, read_all
 
 # Metrics go to the global MeterProvider, which can be set once per process.
 READER = InMemoryMetricReader()

@@ -18,8 +18,9 @@ from gatewise import AsyncGatewise, Gatewise, errors
 from gatewise.httpclient import AsyncHttpClient, HttpClient
 from gatewise.testing import MockGateway
 from gatewise.utils import BackoffStrategy, RetryConfig
+from tests.support import resolve
 
-from ..e2e.helpers import ClientFactory, maybe
+from ..e2e.helpers import ClientFactory
 
 MODEL = "openai/gpt-4o"
 REQUEST: dict[str, Any] = {"messages": [{"role": "user", "content": "Hi"}], "model": MODEL}
@@ -46,7 +47,7 @@ async def test_async_example(gateway: MockGateway) -> None:
 
 async def test_file_upload_as_a_stream(sdk_factory: ClientFactory) -> None:
     sdk = sdk_factory()
-    res = await maybe(
+    res = await resolve(
         sdk.images.edit(
             model="openai/dall-e-2",
             prompt="Add a sunset",
@@ -65,7 +66,7 @@ async def test_retries_per_call_and_global(
 ) -> None:
     gateway.faults.add("/v1/chat/completions", status=503, times=1)
     sdk = sdk_factory()
-    res = await maybe(
+    res = await resolve(
         sdk.chat.completions.create(
             **REQUEST, retry=RetryConfig("backoff", BackoffStrategy(1, 50, 1.1, 5000), False)
         )
@@ -73,13 +74,13 @@ async def test_retries_per_call_and_global(
     assert res.choices
     gateway.faults.add("/v1/chat/completions", status=503, times=1)
     sdk = sdk_factory(retry=RetryConfig("backoff", BackoffStrategy(1, 50, 1.1, 5000), False))
-    assert (await maybe(sdk.chat.completions.create(**REQUEST))).choices
+    assert (await resolve(sdk.chat.completions.create(**REQUEST))).choices
 
 
 async def test_error_handling(sdk_factory: ClientFactory) -> None:
     sdk = sdk_factory()
     with pytest.raises(errors.SDKBaseError) as caught:
-        await maybe(sdk.admin.keys.retrieve("key_does_not_exist"))
+        await resolve(sdk.admin.keys.retrieve("key_does_not_exist"))
     e = caught.value
     assert e.message
     assert e.status_code == 404
@@ -101,7 +102,7 @@ async def test_select_server_by_index(sdk_factory: ClientFactory) -> None:
 
 async def test_override_server_url(sdk_factory: ClientFactory, gateway: MockGateway) -> None:
     sdk = sdk_factory(base_url=None, server_url=f"{gateway.url}/v1")
-    assert (await maybe(sdk.chat.completions.create(**REQUEST))).choices
+    assert (await resolve(sdk.chat.completions.create(**REQUEST))).choices
 
 
 def test_custom_httpx_client(gateway: MockGateway) -> None:
@@ -180,6 +181,6 @@ async def test_async_resource_management(gateway: MockGateway) -> None:
 async def test_debug_logger(sdk_factory: ClientFactory, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="aerostack")
     s = sdk_factory(debug_logger=logging.getLogger("aerostack"))
-    await maybe(s.models.list())
+    await resolve(s.models.list())
     assert [r.name for r in caplog.records] == ["aerostack"]
     assert "GET" in caplog.records[0].getMessage()

@@ -13,8 +13,7 @@ import pytest
 import gatewise
 from gatewise import AsyncGatewise, Gatewise
 from tests.rawserver import Script, scripted_server
-
-MESSAGES: Any = [{"role": "user", "content": "hi"}]
+from tests.support import MESSAGES
 
 
 def chunk(
@@ -62,34 +61,22 @@ def test_stream_yields_typed_chunks_and_ends_at_done() -> None:
     assert json.loads(server.requests[0].split(b"\r\n\r\n", 1)[1])["stream"] is True
 
 
+def _new_tool_call(index: int, call_id: str, name: str, arguments: str) -> dict[str, Any]:
+    """The delta that opens a streamed tool call (later deltas add `arguments` pieces)."""
+    return {
+        "index": index,
+        "id": call_id,
+        "type": "function",
+        "function": {"name": name, "arguments": arguments},
+    }
+
+
 def test_collect_accumulates_text_and_tool_calls() -> None:
     tool_events = [
         event(chunk(role="assistant")),
-        event(
-            chunk(
-                tool_calls=[
-                    {
-                        "index": 0,
-                        "id": "call_1",
-                        "type": "function",
-                        "function": {"name": "get_weather", "arguments": ""},
-                    }
-                ]
-            )
-        ),
+        event(chunk(tool_calls=[_new_tool_call(0, "call_1", "get_weather", "")])),
         event(chunk(tool_calls=[{"index": 0, "function": {"arguments": '{"city": '}}])),
-        event(
-            chunk(
-                tool_calls=[
-                    {
-                        "index": 1,
-                        "id": "call_2",
-                        "type": "function",
-                        "function": {"name": "get_time", "arguments": "{}"},
-                    }
-                ]
-            )
-        ),
+        event(chunk(tool_calls=[_new_tool_call(1, "call_2", "get_time", "{}")])),
         event(chunk(tool_calls=[{"index": 0, "function": {"arguments": '"Paris"}'}}])),
         event(
             {
