@@ -8,13 +8,14 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ._generated.resources import chat as generated
-from ._parsed import ParsedChatCompletion, T
-from ._steps import adrive, drive
-from ._structured import AsyncParsedStream, ParsedStream, ParseRequest
-from ._tools import ToolLoop, ToolRun, ToolSpec, arun_tool, run_tool
 
+# The helpers' modules are imported by the methods that use them: a plain `create()` call,
+# the usual first answer, must not pay for loading them.
 if TYPE_CHECKING:
     from ._generated.params import ChatMessage
+    from ._parsed import ParsedChatCompletion, T
+    from ._structured import AsyncParsedStream, ParsedStream
+    from ._tools import ToolRun, ToolSpec
 
 
 class ChatCompletions(generated.ChatCompletions):
@@ -73,6 +74,9 @@ class ChatCompletions(generated.ChatCompletions):
         Raises:
             OutputValidationError: The answer (or the last re-ask's) does not validate.
         """
+        from ._steps import drive
+        from ._structured import ParsedStream, ParseRequest
+
         request = ParseRequest.of(
             response_format,
             max_validation_retries,
@@ -109,6 +113,8 @@ class ChatCompletions(generated.ChatCompletions):
             A tool's str result is sent as is, anything else as JSON; a tool's exception
             (or arguments that do not validate) is sent as a tool error.
         """
+        from ._tools import ToolLoop, run_tool
+
         loop = ToolLoop.of(
             tools, max_rounds, {"model": model, "messages": messages, **arguments}, awaits=False
         )
@@ -157,6 +163,9 @@ class AsyncChatCompletions(generated.AsyncChatCompletions):
         **arguments: Any,
     ) -> ParsedChatCompletion[T] | AsyncParsedStream[T]:
         """`Gatewise`'s `parse()`, awaited; with `stream=True` an `AsyncParsedStream`."""
+        from ._steps import adrive
+        from ._structured import AsyncParsedStream, ParseRequest
+
         request = ParseRequest.of(
             response_format,
             max_validation_retries,
@@ -177,6 +186,8 @@ class AsyncChatCompletions(generated.AsyncChatCompletions):
         **arguments: Any,
     ) -> ToolRun:
         """`Gatewise`'s `run_tools()`, awaited; async tools are awaited too."""
+        from ._tools import ToolLoop, arun_tool
+
         loop = ToolLoop.of(
             tools, max_rounds, {"model": model, "messages": messages, **arguments}, awaits=True
         )

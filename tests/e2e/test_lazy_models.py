@@ -31,6 +31,7 @@ answer = client.chat.completions.create(
 )
 assert answer.content == "hi", answer
 steps["chat"] = loaded()
+steps["helpers"] = [m for m in ("gatewise._structured", "gatewise._tools") if m in sys.modules]
 from gatewise.types import ModelInfo
 steps["types"] = loaded()
 print(json.dumps(steps))
@@ -56,5 +57,6 @@ def test_a_chat_call_builds_the_chat_models_and_no_others(gateway: MockGateway) 
     for module in ("admin", "anthropic", "embeddings", "images", "models", "video", "other"):
         assert f"{MODELS}.{module}" not in steps["chat"]
     assert PARAMS not in steps["chat"]
+    assert steps["helpers"] == []  # parse() and run_tools() load their modules when called
     # A model taken from gatewise.types loads its own resource's module, and only that.
     assert set(steps["types"]) - set(steps["chat"]) == {f"{MODELS}.models"}
